@@ -1,0 +1,233 @@
+// The shared vocabulary of cratesync: what the user wants (DesiredState), what the source holds (Catalog),
+// what the disk holds (DiskState), what the state DB remembers (StateView), and the plan that joins them.
+// Paths inside these types are relative to the library root and always use '/' separators.
+
+import type { Fs } from './io/fs.ts';
+
+// ---------------------------------------------------------------------------------------------- desired
+
+export type LinkMode = 'symlink' | 'hardlink' | 'copy';
+export type PrimaryRule = 'first-listed' | 'alphabetical';
+export type PruneMode = 'trash' | 'delete' | 'off';
+
+export type SourceConfig =
+  | { provider: 'demo'; demo: { seed: number; playlists: number; tracks: number } }
+  | { provider: 'file'; file: { path: string } }
+  | { provider: 'tidal'; tidal: { countryCode?: string; apiUrl?: string; authUrl?: string } };
+
+export type PlaylistSelector =
+  | { kind: 'id'; id: string; as?: string }
+  | { kind: 'select'; select: 'owned' | 'favorites' | 'all'; match?: string; exclude: string[] };
+
+export interface DownloadConfig {
+  tool: 'synth' | 'command';
+  command?: string[];
+  output: string;
+  concurrency: number;
+  retries: number;
+}
+
+export interface DesiredState {
+  /** Absolute path of the library.yaml this came from. */
+  file: string;
+  /** Absolute library root. */
+  root: string;
+  source: SourceConfig;
+  layout: {
+    playlists: string;
+    filename: string;
+    links: LinkMode;
+    primary: PrimaryRule;
+    playlistFiles: 'm3u8' | 'none';
+  };
+  playlists: PlaylistSelector[];
+  children: unknown[];
+  prune: { mode: PruneMode; maxDeletions: number };
+  download: DownloadConfig;
+  /** Sections owned by later issues; kept as validated plain data until then. */
+  exports?: Record<string, unknown>;
+  watch?: Record<string, unknown>;
+  adopt?: Record<string, unknown>;
+}
+
+// ---------------------------------------------------------------------------------------------- source
+
+export interface Track {
+  id: string;
+  title: string;
+  version?: string;
+  artists: string[];
+  album?: string;
+  isrc?: string;
+  durationSeconds?: number;
+  bpm?: number;
+  key?: string;
+  keyScale?: string;
+  releaseDate?: string;
+  explicit?: boolean;
+  popularity?: number;
+}
+
+export interface SourcePlaylist {
+  id: string;
+  name: string;
+  lastModifiedAt?: string;
+  /** Track ids in source order; a track may appear more than once. */
+  items: string[];
+  /** Owned by the user (default true) and/or in their favourites: used by `select:`. */
+  owned?: boolean;
+  favorite?: boolean;
+  /** The number of items the source says the playlist has; fewer observed items is a short read. */
+  expectedItems?: number;
+}
+
+export interface Catalog {
+  playlists: SourcePlaylist[];
+  tracks: Map<string, Track>;
+}
+
+export interface Source {
+  readonly provider: string;
+  observe(signal: AbortSignal): Promise<Catalog>;
+}
+
+// ---------------------------------------------------------------------------------------------- downloader
+
+export interface DownloadResult {
+  /** Absolute path of the produced file; it lies inside the staging folder given to download(). */
+  path: string;
+}
+
+export interface Downloader {
+  readonly name: string;
+  /** The extension (without dot) every file will have, when the downloader knows it up front. */
+  readonly extension?: string;
+  /** Produce the audio of `track` inside `stagingDir` (absolute, exists, empty). */
+  download(track: Track, stagingDir: string, signal: AbortSignal): Promise<DownloadResult>;
+}
+
+// ---------------------------------------------------------------------------------------------- disk
+
+export interface DiskEntry {
+  type: 'file' | 'symlink' | 'dir' | 'other';
+  size: number;
+  mtimeMs: number;
+  ino: number;
+  nlink: number;
+  /** readlink() of a symlink, exactly as stored. */
+  target?: string;
+}
+
+/** Every entry found under the walked folders, by root-relative path. */
+export type DiskState = Map<string, DiskEntry>;
+
+// ---------------------------------------------------------------------------------------------- state
+
+export type OwnedKind = 'primary' | 'symlink' | 'hardlink' | 'copy' | 'dir' | 'playlistFile' | 'staged';
+
+/** A path cratesync created and may therefore move or remove. */
+export interface OwnedEntry {
+  path: string;
+  kind: OwnedKind;
+  trackId?: string;
+  playlistId?: string;
+  size?: number;
+  hash?: string;
+}
+
+export type DownloadStatus = 'not_downloaded' | 'downloading' | 'downloaded' | 'error';
+
+export interface TrackState {
+  downloadStatus: DownloadStatus;
+  downloadError?: string;
+  attempts: number;
+  /** Epoch ms before which a failed download is not retried. */
+  nextRetryAt?: number;
+  filePath?: string;
+  fileSize?: number;
+  fileHash?: string;
+}
+
+export interface PlaylistState {
+  name: string;
+  folder?: string;
+  itemCount: number;
+}
+
+/** What the planner needs from the state DB, loaded once per pass. */
+export interface StateView {
+  owned: Map<string, OwnedEntry>;
+  tracks: Map<string, TrackState>;
+  playlists: Map<string, PlaylistState>;
+}
+
+// ---------------------------------------------------------------------------------------------- plan
+
+export type TargetName = 'files' | 'playlists';
+
+export type Action =
+  | { type: 'mkdir'; path: string; playlistId: string }
+  | { type: 'download'; trackId: string; staged: string }
+  | { type: 'move'; from: string; to: string; trackId: string; reason: string }
+  | { type: 'link'; path: string; target: string; mode: LinkMode; trackId: string; playlistId: string }
+  | {
+      type: 'relink';
+      path: string;
+      target: string;
+      mode: LinkMode;
+      trackId: string;
+      playlistId: string;
+      reason: string;
+    }
+  | { type: 'writeFile'; path: string; content: string; hash: string; playlistId: string }
+  | { type: 'remove'; path: string; kind: OwnedKind; mode: 'trash' | 'delete'; reason: string };
+
+export type ActionType = Action['type'];
+
+export type SkipCode =
+  | 'foreign'
+  | 'conflict'
+  | 'prune-off'
+  | 'deletion-cap'
+  | 'unsafe-source'
+  | 'backoff'
+  | 'missing-track'
+  | 'not-empty';
+
+export interface Skipped {
+  code: SkipCode;
+  reason: string;
+  path?: string;
+  trackId?: string;
+  playlistId?: string;
+}
+
+export interface Plan<A extends Action = Action> {
+  target: TargetName;
+  actions: A[];
+  skipped: Skipped[];
+}
+
+export type OutcomeStatus = 'applied' | 'noop' | 'skipped' | 'failed';
+
+export interface Outcome<A extends Action = Action> {
+  action: A;
+  status: OutcomeStatus;
+  error?: string;
+  /** Bytes written (downloads, copies, playlist files). */
+  bytes?: number;
+}
+
+// ---------------------------------------------------------------------------------------------- ports
+
+export interface Logger {
+  info(msg: string, fields?: Record<string, unknown>): void;
+  warn(msg: string, fields?: Record<string, unknown>): void;
+  error(msg: string, fields?: Record<string, unknown>): void;
+}
+
+export interface ProgressSink {
+  start(label: string, total: number): void;
+  tick(n?: number): void;
+  stop(): void;
+}

@@ -180,7 +180,15 @@ export type Action =
       reason: string;
     }
   | { type: 'writeFile'; path: string; content: string; hash: string; playlistId: string }
-  | { type: 'remove'; path: string; kind: OwnedKind; mode: 'trash' | 'delete'; reason: string };
+  | {
+      type: 'remove';
+      path: string;
+      kind: OwnedKind;
+      mode: 'trash' | 'delete';
+      reason: string;
+      /** Clears the way for a move or link in the same pass, so it runs before them instead of last. */
+      evict?: boolean;
+    };
 
 export type ActionType = Action['type'];
 

@@ -1,0 +1,93 @@
+// argv → command. The only place that calls process.exit. Exit codes: 0 ok (no changes), 1 error,
+// 2 changes present (with --detailed-exitcode).
+
+import { Command, Option } from 'commander';
+import { ConfigError, formatIssue, LockedError, SourceError } from '../errors.ts';
+import { runDedupeReport, runInspect, runStatus } from './report-commands.ts';
+import { runPlan, runReconcile, runValidate } from './run-commands.ts';
+import { red } from './output.ts';
+
+const program = new Command()
+  .name('cratesync')
+  .description('Keep a DJ library on disk in the state library.yaml declares.')
+  .showHelpAfterError()
+  .addOption(new Option('-f, --file <path>', 'library.yaml to use').default('library.yaml'));
+
+const exit = (code: number): never => process.exit(code);
+const global = () => program.opts<{ file: string }>();
+
+program
+  .command('validate')
+  .description('check library.yaml against the schema; errors as FILE:LINE:COL')
+  .option('--json', 'machine-readable output')
+  .action((o) => guard(() => runValidate({ ...global(), ...o })));
+
+program
+  .command('plan')
+  .alias('sync-check')
+  .description('show what a reconcile would change, without changing anything')
+  .option('--json', 'print the plan as JSON: { actions, skipped, summary }')
+  .option('--detailed-exitcode', 'exit 2 when there are changes, 0 when there are none')
+  .option('--limit <n>', 'actions to list in human output', '50')
+  .action((o) => guard(() => runPlan({ ...global(), ...o })));
+
+program
+  .command('reconcile')
+  .aliases(['sync-execute', 'apply'])
+  .description('observe the source and the disk, plan, and apply the plan')
+  .option('--dry-run', 'plan only; change nothing')
+  .option('--json', 'print the run summary as JSON')
+  .option('--no-progress', 'no progress bar')
+  .option('--limit <n>', 'actions to list with --dry-run', '50')
+  .action((o) => guard(() => runReconcile({ ...global(), ...o })));
+
+program
+  .command('status')
+  .alias('sync-status')
+  .description('playlists and tracks by sync state, deduplication savings, recent runs')
+  .option('--json', 'machine-readable output')
+  .action((o) => guard(() => runStatus({ ...global(), ...o })));
+
+program
+  .command('dedupe-report')
+  .description('tracks shared by several playlists: the real file, its links, and the bytes saved')
+  .option('--json', 'machine-readable output')
+  .option('--limit <n>', 'tracks to list', '50')
+  .action((o) => guard(() => runDedupeReport({ ...global(), ...o })));
+
+program
+  .command('inspect')
+  .argument('<playlist>', 'playlist name, folder name or source id')
+  .description('one playlist: counts, missing tracks, recent changes')
+  .option('--json', 'machine-readable output')
+  .action((name, o) => guard(() => runInspect({ ...global(), ...o, playlist: name })));
+
+async function guard(fn: () => Promise<number> | number): Promise<void> {
+  try {
+    exit(await fn());
+  } catch (err) {
+    exit(report(err));
+  }
+}
+
+function report(err: unknown): number {
+  if (err instanceof ConfigError) {
+    const lines = err.issues.length > 0 ? err.issues.map(formatIssue) : [err.message];
+    for (const l of lines) process.stderr.write(`${red('error')}: ${l}\n`);
+    return 1;
+  }
+  if (err instanceof LockedError || err instanceof SourceError) {
+    process.stderr.write(`${red('error')}: ${err.message}\n`);
+    return 1;
+  }
+  const e = err as NodeJS.ErrnoException;
+  if (e?.code === 'ENOENT' && e.path) {
+    process.stderr.write(`${red('error')}: no such file: ${e.path}\n`);
+    return 1;
+  }
+  process.stderr.write(`${red('error')}: ${e?.message ?? String(err)}\n`);
+  if (process.env.CRATESYNC_DEBUG) process.stderr.write(`${e?.stack ?? ''}\n`);
+  return 1;
+}
+
+await program.parseAsync(process.argv);

@@ -1,0 +1,115 @@
+// status, dedupe-report and inspect: read the state DB only (offline, instant, no lock needed).
+
+import path from 'node:path';
+import { paths } from '../controller/reconcile.ts';
+import { nodeFsPort } from '../io/fs.ts';
+import { dedupeReport, playlistReport, statusReport } from '../state/reports.ts';
+import { openStore, type Store } from '../state/store.ts';
+import { bold, dim, formatBytes, green, printJson, red, yellow } from './output.ts';
+import { type GlobalFlags, loadLibrary } from './runtime.ts';
+
+async function withStore<T>(flags: GlobalFlags, fn: (store: Store) => T): Promise<T | undefined> {
+  const desired = loadLibrary(flags);
+  const db = paths(desired.root).db;
+  if (!nodeFsPort.existsSync(db)) {
+    if (flags.json) printJson({ error: 'no state yet', stateDb: db });
+    else process.stdout.write(`No state yet at ${db}. Run ${bold('cratesync reconcile')} first.\n`);
+    return undefined;
+  }
+  const store = await openStore(nodeFsPort, db);
+  try {
+    return fn(store);
+  } finally {
+    store.close();
+  }
+}
+
+export async function runStatus(flags: GlobalFlags): Promise<number> {
+  const report = await withStore(flags, statusReport);
+  if (!report) return 0;
+  if (flags.json) {
+    printJson(report);
+    return 0;
+  }
+  const fmt = (r: Record<string, number>) => Object.entries(r).map(([k, n]) => `${n} ${k}`).join(' · ') || 'none';
+  const lines = [
+    `${bold('Playlists')}  ${report.playlists.total}: ${fmt(report.playlists.byStatus)}`,
+    `${bold('Tracks')}     ${report.tracks.total}: ${fmt(report.tracks.byStatus)}`,
+    `${bold('On disk')}    ${fmt(report.paths)} (${formatBytes(report.dedupe.bytesOnDisk)})`,
+    `${bold('Dedupe')}     ${report.dedupe.sharedTracks} tracks shared by several playlists; ${report.dedupe.links} links save ${formatBytes(report.dedupe.bytesSaved)}`,
+  ];
+  if (report.failures.length > 0) {
+    lines.push('', bold(red('Failed downloads')));
+    for (const f of report.failures) {
+      const next = f.nextRetryAt ? `, next try ${new Date(f.nextRetryAt).toISOString()}` : '';
+      lines.push(`  ${f.trackId} ${f.title}: ${f.error} (${f.attempts} attempt(s)${next})`);
+    }
+  }
+  lines.push('', bold('Recent runs'));
+  for (const r of report.recentRuns) {
+    const colour = r.status === 'completed' ? green : r.status === 'failed' ? red : yellow;
+    lines.push(
+      `  #${r.id} ${r.startedAt} ${colour(r.status.padEnd(11))} ${r.trigger.padEnd(6)} ${r.actionsApplied} applied · ${r.downloads} downloads · ${r.linksCreated} links · ${r.filesMoved} moved · ${r.filesRemoved} removed${r.actionsFailed ? red(` · ${r.actionsFailed} failed`) : ''}${r.error ? dim(` — ${r.error}`) : ''}`,
+    );
+  }
+  if (report.recentRuns.length === 0) lines.push('  none yet');
+  process.stdout.write(`${lines.join('\n')}\n`);
+  return 0;
+}
+
+export async function runDedupeReport(flags: GlobalFlags & { limit?: string }): Promise<number> {
+  const report = await withStore(flags, (s) => dedupeReport(s, Number(flags.limit ?? 50)));
+  if (!report) return 0;
+  if (flags.json) {
+    printJson(report);
+    return 0;
+  }
+  const t = report.totals;
+  const lines = [
+    `${bold('Deduplication')}: ${t.sharedTracks} tracks appear in more than one playlist; ${t.links} links instead of copies save ${formatBytes(t.bytesSaved)} (${formatBytes(t.bytesOnDisk)} on disk).`,
+    '',
+  ];
+  for (const tr of report.tracks) {
+    lines.push(`${tr.artists.join(', ')} - ${tr.title} ${dim(`(${formatBytes(tr.size)}, ${tr.links.length} link(s))`)}`);
+    lines.push(`  real file  ${tr.primary ?? '?'}`);
+    for (const l of tr.links) lines.push(`  link       ${l}`);
+  }
+  process.stdout.write(`${lines.join('\n')}\n`);
+  return 0;
+}
+
+export async function runInspect(flags: GlobalFlags & { playlist: string }): Promise<number> {
+  const report = await withStore(flags, (s) => playlistReport(s, flags.playlist));
+  if (report === undefined) {
+    process.stderr.write(`${red('error')}: no mirrored playlist named "${flags.playlist}" (cratesync status lists them)\n`);
+    return 1;
+  }
+  if ('ambiguous' in report) {
+    process.stderr.write(`${red('error')}: "${flags.playlist}" matches several playlists; use the source id:\n  ${report.ambiguous.join('\n  ')}\n`);
+    return 1;
+  }
+  if (flags.json) {
+    printJson(report);
+    return 0;
+  }
+  const c = report.counts;
+  const lines = [
+    `${bold(report.name)} ${dim(`(${report.sourceId})`)} — ${report.syncStatus}`,
+    `  folder      ${report.folder ?? '-'}${report.playlistFile ? `   playlist file ${path.basename(report.playlistFile)}` : ''}`,
+    `  tracks      ${c.entries}: ${c.primaries} real files here, ${c.links} links to other playlists, ${c.missing} missing`,
+    `  source      last modified ${report.lastModifiedAtSource ?? 'unknown'}; synced ${report.lastSynced ?? 'never'}`,
+  ];
+  const missing = report.entries.filter((e) => e.status !== 'synced');
+  if (missing.length > 0) {
+    lines.push('', bold('Missing'));
+    for (const e of missing.slice(0, 50)) {
+      lines.push(`  ${e.artists.join(', ')} - ${e.title}: ${e.downloadStatus}${e.downloadError ? ` (${e.downloadError})` : ''}`);
+    }
+  }
+  if (report.recentChanges.length > 0) {
+    lines.push('', bold('Recent changes'));
+    for (const ch of report.recentChanges) lines.push(`  run #${ch.runId} ${ch.type} ${ch.status} ${ch.path ?? ''}${ch.error ? ` — ${ch.error}` : ''}`);
+  }
+  process.stdout.write(`${lines.join('\n')}\n`);
+  return 0;
+}

@@ -1,0 +1,83 @@
+// One observe → plan pass over every target. Observing reads the disk and the state DB; planning is the
+// pure part. The result is data: what reconcile applies and what `plan --json` prints.
+
+import type { Fs } from '../io/fs.ts';
+import { computeLayout, type Layout, primaryPath } from '../reconcilers/files/layout.ts';
+import { walkDisk } from '../reconcilers/files/observe-disk.ts';
+import { planFiles } from '../reconcilers/files/plan.ts';
+import { mergePlans } from '../reconcilers/apply/phases.ts';
+import { planPlaylists } from '../reconcilers/playlists/plan.ts';
+import type { Store } from '../state/store.ts';
+import type { Action, Catalog, DesiredState, DiskState, Plan, StateView } from '../types.ts';
+import { unsafeListing } from './safety.ts';
+
+export const STAGING = '.cratesync/staging';
+
+export interface Pass {
+  state: StateView;
+  disk: DiskState;
+  layout: Layout;
+  plans: Plan[];
+  /** Every target's actions in apply order. */
+  actions: Action[];
+  unsafe?: string;
+}
+
+export function observeAndPlan(
+  desired: DesiredState,
+  catalog: Catalog,
+  deps: { fs: Fs; store: Store; now: () => number; downloaderExtension?: string },
+  deletionBudget = desired.prune.maxDeletions,
+): Pass {
+  const state = deps.store.loadView();
+  const disk = walkDisk(deps.fs, desired.root, [desired.layout.playlists, STAGING]);
+  return planPass(desired, catalog, state, disk, deps.now(), deps.downloaderExtension, deletionBudget);
+}
+
+/** The pure half of a pass. */
+export function planPass(
+  desired: DesiredState,
+  catalog: Catalog,
+  state: StateView,
+  disk: DiskState,
+  now: number,
+  downloaderExtension: string | undefined,
+  deletionBudget = desired.prune.maxDeletions,
+): Pass {
+  const layout = computeLayout(desired, catalog, state, downloaderExtension);
+  const unsafe = unsafeListing(layout, state);
+  const files = planFiles(desired, { layout, disk, state, now, unsafe, staging: STAGING, deletionBudget });
+  const available = availableTracks(layout, disk, state, files);
+  const contentRemovals = countContentRemovals(files.actions, disk);
+  const playlists = planPlaylists(desired, {
+    layout,
+    disk,
+    state,
+    available,
+    unsafe,
+    deletionBudget: Math.max(0, deletionBudget - contentRemovals),
+  });
+  const plans = [files, playlists];
+  return { state, disk, layout, plans, actions: mergePlans(plans), unsafe };
+}
+
+/** Removals that count against prune.maxDeletions: real content that exists. */
+export function countContentRemovals(actions: readonly Action[], disk?: DiskState): number {
+  return actions.filter(
+    (a) => a.type === 'remove' && (a.kind === 'primary' || a.kind === 'copy' || a.kind === 'playlistFile') && (!disk || disk.has(a.path)),
+  ).length;
+}
+
+/** Tracks whose real file is in place now or is put in place by this pass's moves. */
+function availableTracks(layout: Layout, disk: DiskState, state: StateView, files: Plan): Set<string> {
+  const movedTo = new Set<string>();
+  for (const a of files.actions) if (a.type === 'move') movedTo.add(a.to);
+  const out = new Set<string>();
+  for (const id of layout.tracks.keys()) {
+    const at = primaryPath(layout, id);
+    if (at === undefined) continue;
+    const owner = state.owned.get(at);
+    if (movedTo.has(at) || (disk.get(at)?.type === 'file' && owner?.kind === 'primary' && owner.trackId === id)) out.add(id);
+  }
+  return out;
+}

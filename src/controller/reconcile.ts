@@ -1,0 +1,164 @@
+// The reconcile run shared by `cratesync reconcile` and (later) the watcher: lock → recover → observe the
+// source → passes of observe/plan/apply until a pass plans nothing or makes no progress → record the run.
+// A pass can leave work for the next one (a download whose extension was unknown, a link whose real file
+// was just placed), so a run converges in a few passes instead of needing a second run.
+
+import type { Fs } from '../io/fs.ts';
+import type { ProcessPort } from '../io/process.ts';
+import type { ApplyContext } from '../reconcilers/apply/context.ts';
+import { applyActions, FatalApplyError } from '../reconcilers/apply/run.ts';
+import { hashText } from '../reconcilers/playlists/plan.ts';
+import { openJournal } from '../state/journal.ts';
+import { openStore, type Store } from '../state/store.ts';
+import type { Catalog, DesiredState, Downloader, Logger, Outcome, ProgressSink, Source } from '../types.ts';
+import { acquireLock } from './lock.ts';
+import { countContentRemovals, observeAndPlan, type Pass, STAGING } from './pass.ts';
+import { recordRun } from './record.ts';
+import { recoverInterruptedRun } from './recover.ts';
+import { type RunSummary, summarize } from './summary.ts';
+
+export interface Deps {
+  fs: Fs;
+  source: Source;
+  downloader: Downloader;
+  now: () => number;
+  log: Logger;
+  proc: ProcessPort;
+  progress?: ProgressSink;
+}
+
+export interface RunOptions {
+  trigger?: string;
+  signal?: AbortSignal;
+  maxPasses?: number;
+  /** Delay before an in-run download retry; tests set it to 0. */
+  retryDelayMs?: number;
+}
+
+export interface RunResult {
+  eventId: number;
+  status: 'completed' | 'failed';
+  /** The first pass: what this run set out to do. */
+  firstPass: Pass;
+  outcomes: Outcome[];
+  summary: RunSummary;
+  error?: string;
+}
+
+export const paths = (root: string) => ({
+  dir: `${root}/.cratesync`,
+  db: `${root}/.cratesync/state.db`,
+  lock: `${root}/.cratesync/lock`,
+  journal: `${root}/.cratesync/journal.jsonl`,
+});
+
+/** Observe and plan without writing anything: `cratesync plan` and `reconcile --dry-run`. */
+export async function planOnly(desired: DesiredState, deps: Deps, signal = new AbortController().signal): Promise<Pass> {
+  const store = await openStore(deps.fs, paths(desired.root).db);
+  try {
+    const catalog = await deps.source.observe(signal);
+    return observeAndPlan(desired, catalog, { ...deps, store, downloaderExtension: deps.downloader.extension });
+  } finally {
+    store.close();
+  }
+}
+
+export async function reconcile(desired: DesiredState, deps: Deps, opts: RunOptions = {}): Promise<RunResult> {
+  const { fs, log } = deps;
+  const signal = opts.signal ?? new AbortController().signal;
+  const p = paths(desired.root);
+  fs.mkdirSync(`${desired.root}/${STAGING}`, { recursive: true });
+  const lock = acquireLock(fs, p.lock, deps.proc, { now: deps.now, log, command: 'reconcile' });
+  const store = await openStore(fs, p.db);
+  const journal = openJournal(fs, p.journal);
+  try {
+    recoverInterruptedRun({ fs, root: desired.root, store, journal, now: deps.now, log, staging: STAGING });
+    const startedAt = new Date(deps.now()).toISOString();
+    const trigger = opts.trigger ?? 'cli';
+    const eventId = store.beginEvent(startedAt, trigger, false);
+    journal.append([{ t: 'begin', eventId, startedAt, trigger }]);
+
+    let catalog: Catalog;
+    try {
+      catalog = await deps.source.observe(signal);
+    } catch (err) {
+      const message = `could not read the source: ${(err as Error).message}`;
+      store.finishEvent(eventId, { status: 'failed', finishedAt: new Date(deps.now()).toISOString(), error: message });
+      store.save();
+      journal.clear();
+      throw err;
+    }
+
+    return await runPasses(desired, deps, { store, journal, catalog, eventId, signal, opts });
+  } finally {
+    store.close();
+    lock.release();
+  }
+}
+
+async function runPasses(
+  desired: DesiredState,
+  deps: Deps,
+  run: {
+    store: Store;
+    journal: ReturnType<typeof openJournal>;
+    catalog: Catalog;
+    eventId: number;
+    signal: AbortSignal;
+    opts: RunOptions;
+  },
+): Promise<RunResult> {
+  const { store, journal, catalog, eventId, signal, opts } = run;
+  const passOpts = { ...deps, store, downloaderExtension: deps.downloader.extension };
+  const outcomes: Outcome[] = [];
+  let pass = observeAndPlan(desired, catalog, passOpts);
+  const firstPass = pass;
+  store.upsertTracks(
+    [...pass.layout.tracks.values()].map((t) => ({ track: t.track, metaHash: metaHash(t.track) })),
+    new Date(deps.now()).toISOString(),
+  );
+  let error: string | undefined;
+  const maxPasses = opts.maxPasses ?? 5;
+  for (let n = 1; n <= maxPasses && pass.actions.length > 0; n++) {
+    const ctx: ApplyContext = {
+      fs: deps.fs,
+      root: desired.root,
+      store,
+      downloader: deps.downloader,
+      tracks: catalog.tracks,
+      trackStates: pass.state.tracks,
+      now: deps.now,
+      log: deps.log,
+      progress: deps.progress,
+      signal,
+      staging: STAGING,
+      trash: `.cratesync/trash/${new Date(deps.now()).toISOString().replace(/[:.]/g, '-')}`,
+      download: { retries: desired.download.retries, concurrency: desired.download.concurrency, retryDelayMs: opts.retryDelayMs ?? 500 },
+    };
+    let applied: Outcome[];
+    try {
+      applied = await applyActions(pass.actions, ctx, journal);
+    } catch (err) {
+      if (!(err instanceof FatalApplyError) && !signal.aborted) throw err;
+      applied = (err as { outcomes?: Outcome[] }).outcomes ?? [];
+      error = signal.aborted ? 'cancelled' : (err as Error).message;
+      outcomes.push(...applied);
+      break;
+    }
+    outcomes.push(...applied);
+    if (!applied.some((o) => o.status === 'applied')) break;
+    const used = countContentRemovals(outcomes.filter((o) => o.status === 'applied').map((o) => o.action));
+    pass = observeAndPlan(desired, catalog, passOpts, Math.max(0, desired.prune.maxDeletions - used));
+  }
+
+  const summary = summarize(firstPass, outcomes, pass);
+  const status = error === undefined && summary.failed === 0 ? 'completed' : 'failed';
+  recordRun(store, { desired, catalog, pass, eventId, outcomes, summary, status, error, now: deps.now });
+  store.save();
+  journal.clear();
+  return { eventId, status, firstPass, outcomes, summary, error };
+}
+
+function metaHash(t: object): string {
+  return hashText(JSON.stringify(t));
+}

@@ -1,0 +1,125 @@
+// Recording an action's result in the state DB by reading the disk back, not by trusting what was meant to
+// happen. The same function settles actions right after they run and, after a crash, the journaled
+// intents whose outcome nobody recorded: ownership always follows what is really on disk.
+
+import { createHash } from 'node:crypto';
+import path from 'node:path';
+import type { Action, OwnedEntry } from '../../types.ts';
+import { statEntry } from '../files/observe-disk.ts';
+import { hashText } from '../playlists/plan.ts';
+import { type ApplyContext, absPath, isoNow } from './context.ts';
+import { linkHolds } from './execute.ts';
+
+/** Failed downloads wait 5 min, then 10, 20 ... up to a day before the next try. */
+export function retryDelayMs(attempts: number): number {
+  return Math.min(5 * 60_000 * 2 ** Math.max(0, attempts - 1), 24 * 3_600_000);
+}
+
+type SettleContext = Pick<ApplyContext, 'fs' | 'root' | 'store' | 'now' | 'staging' | 'trackStates'>;
+
+/**
+ * Records the state of the world for `a`. `status` is how execute() ended ('recovered' after a crash,
+ * where nothing is known but the intent). `staged` is the file a download produced.
+ */
+export function settle(
+  a: Action,
+  status: 'applied' | 'noop' | 'failed' | 'skipped' | 'recovered',
+  ctx: SettleContext,
+  detail: { error?: string; staged?: string } = {},
+): void {
+  const { fs, store } = ctx;
+  const now = isoNow(ctx);
+  switch (a.type) {
+    case 'mkdir':
+      // A folder that already existed may be the user's: only one we made becomes ours.
+      if ((status === 'applied' || status === 'recovered') && statEntry(fs, absPath(ctx, a.path))?.type === 'dir') {
+        store.putOwned({ path: a.path, kind: 'dir', playlistId: a.playlistId || undefined }, now);
+      }
+      return;
+    case 'download': {
+      if (status === 'failed') {
+        const attempts = (ctx.trackStates.get(a.trackId)?.attempts ?? 0) + 1;
+        store.setDownloadState(
+          a.trackId,
+          { downloadStatus: 'error', downloadError: detail.error, attempts, nextRetryAt: ctx.now() + retryDelayMs(attempts) },
+          now,
+        );
+        return;
+      }
+      const staged = detail.staged ?? findStaged(a.staged, ctx);
+      if (staged === undefined) return;
+      const d = statEntry(fs, absPath(ctx, staged));
+      if (d?.type !== 'file') return;
+      const hash = hashFile(ctx, staged);
+      store.putOwned({ path: staged, kind: 'staged', trackId: a.trackId, size: d.size, hash }, now);
+      store.setDownloadState(
+        a.trackId,
+        {
+          downloadStatus: 'downloaded',
+          downloadError: undefined,
+          attempts: 0,
+          nextRetryAt: undefined,
+          filePath: staged,
+          fileSize: d.size,
+          fileHash: hash,
+        },
+        now,
+      );
+      return;
+    }
+    case 'move': {
+      const to = statEntry(fs, absPath(ctx, a.to));
+      const from = statEntry(fs, absPath(ctx, a.from));
+      if (to?.type !== 'file' || from) return;
+      const old = store.getOwned(a.from);
+      const kind = a.to.startsWith(`${ctx.staging}/`) ? 'staged' : 'primary';
+      store.putOwned({ path: a.to, kind, trackId: a.trackId, size: to.size, hash: old?.hash }, now);
+      store.dropOwned(a.from);
+      store.setDownloadState(a.trackId, { downloadStatus: 'downloaded', filePath: a.to, fileSize: to.size }, now);
+      return;
+    }
+    case 'link':
+    case 'relink': {
+      if (!linkHolds(a, ctx as ApplyContext)) return;
+      const d = statEntry(fs, absPath(ctx, a.path));
+      store.putOwned(
+        { path: a.path, kind: a.mode, trackId: a.trackId, playlistId: a.playlistId, size: d?.type === 'file' ? d.size : undefined },
+        now,
+      );
+      return;
+    }
+    case 'writeFile': {
+      const at = absPath(ctx, a.path);
+      const d = statEntry(fs, at);
+      if (d?.type !== 'file' || hashText(String(fs.readFileSync(at, 'utf8'))) !== a.hash) return;
+      store.putOwned({ path: a.path, kind: 'playlistFile', playlistId: a.playlistId, size: d.size, hash: a.hash }, now);
+      return;
+    }
+    case 'remove': {
+      if (statEntry(fs, absPath(ctx, a.path))) return;
+      const old: OwnedEntry | undefined = store.getOwned(a.path);
+      store.dropOwned(a.path);
+      if (old?.kind === 'primary' && old.trackId) store.clearFilePath(old.trackId, a.path, now);
+      return;
+    }
+  }
+}
+
+/** After a crash the produced extension is unknown: find `{staged}.*` in staging. */
+function findStaged(staged: string, ctx: SettleContext): string | undefined {
+  if (path.posix.extname(staged) !== '' && statEntry(ctx.fs, absPath(ctx, staged))) return staged;
+  const dir = path.posix.dirname(staged);
+  const base = path.posix.basename(staged, path.posix.extname(staged));
+  let names: string[] = [];
+  try {
+    names = ctx.fs.readdirSync(absPath(ctx, dir)) as string[];
+  } catch {
+    return undefined;
+  }
+  const hit = names.find((n) => n.startsWith(`${base}.`));
+  return hit === undefined ? undefined : `${dir}/${hit}`;
+}
+
+function hashFile(ctx: SettleContext, rel: string): string {
+  return createHash('sha1').update(ctx.fs.readFileSync(absPath(ctx, rel))).digest('hex');
+}

@@ -1,0 +1,161 @@
+// The desired layout on disk, as a pure function of library.yaml, the catalogue and the state DB:
+// one folder per mirrored playlist, one file name per track, and which playlist holds the real file.
+//
+// Stability rules (so that a source-side reorder or an unrelated addition never moves a file):
+// - names are sticky: a folder or file keeps the name it had while that name is still valid for it;
+// - the primary is sticky: a track keeps its real file in the playlist that holds it now, while the track
+//   is still in that playlist; otherwise the first playlist by `layout.primary` takes it.
+
+import path from 'node:path';
+import type { Catalog, DesiredState, SourcePlaylist, StateView, Track } from '../../types.ts';
+import { allocateNames, renderFilename, sanitizeComponent } from './names.ts';
+import { selectPlaylists } from './select.ts';
+
+export interface LaidOutPlaylist {
+  id: string;
+  name: string;
+  /** Root-relative folder, e.g. `Playlists/Deep House`. */
+  folder: string;
+  /** Root-relative .m3u8 path, when playlist files are enabled. */
+  playlistFile?: string;
+  /** Track ids in source order, duplicates kept, unknown tracks dropped. */
+  items: string[];
+  source: SourcePlaylist;
+}
+
+export interface LaidOutTrack {
+  track: Track;
+  /** File name with extension, or undefined while the extension is unknown (not downloaded yet). */
+  fileName?: string;
+  /** Playlist ids holding the track, in priority order; the first is the primary. */
+  playlists: string[];
+}
+
+export interface Layout {
+  playlists: LaidOutPlaylist[];
+  playlistsById: Map<string, LaidOutPlaylist>;
+  tracks: Map<string, LaidOutTrack>;
+  /** Playlist items whose track the catalogue does not describe. */
+  unknownItems: { playlistId: string; trackId: string }[];
+  /** Explicitly listed playlist ids the source did not return. */
+  missingIds: string[];
+}
+
+/** Root-relative path of a track's file inside a playlist's folder. */
+export function entryPath(layout: Layout, playlistId: string, trackId: string): string | undefined {
+  const name = layout.tracks.get(trackId)?.fileName;
+  const folder = layout.playlistsById.get(playlistId)?.folder;
+  return name === undefined || folder === undefined ? undefined : `${folder}/${name}`;
+}
+
+export function primaryPath(layout: Layout, trackId: string): string | undefined {
+  const t = layout.tracks.get(trackId);
+  return t?.playlists[0] === undefined ? undefined : entryPath(layout, t.playlists[0], trackId);
+}
+
+export function computeLayout(
+  desired: DesiredState,
+  catalog: Catalog,
+  state: StateView,
+  downloaderExtension: string | undefined,
+): Layout {
+  const { selected, missingIds } = selectPlaylists(desired.playlists, catalog);
+  const base = desired.layout.playlists;
+
+  // Folder names: sanitized local names, made unique (case-insensitively), sticky to last run's folder.
+  // 250 bytes leaves room for the ".m3u8" beside the folder.
+  const folderNames = allocateNames(
+    selected.map(({ playlist, localName }) => ({
+      key: playlist.id,
+      stem: sanitizeComponent(localName, 250),
+      previous: previousName(state.playlists.get(playlist.id)?.folder, base),
+    })),
+    { maxBytes: 250, ext: () => '' },
+  );
+
+  const playlists: LaidOutPlaylist[] = [];
+  const unknownItems: Layout['unknownItems'] = [];
+  for (const { playlist, localName } of selected) {
+    const folderName = folderNames.get(playlist.id)!;
+    const items = playlist.items.filter((id) => {
+      if (catalog.tracks.has(id)) return true;
+      unknownItems.push({ playlistId: playlist.id, trackId: id });
+      return false;
+    });
+    playlists.push({
+      id: playlist.id,
+      name: localName,
+      folder: `${base}/${folderName}`,
+      playlistFile: desired.layout.playlistFiles === 'm3u8' ? `${base}/${folderName}.m3u8` : undefined,
+      items,
+      source: playlist,
+    });
+  }
+  const playlistsById = new Map(playlists.map((p) => [p.id, p]));
+
+  // Which playlists hold each track, in priority order.
+  const order =
+    desired.layout.primary === 'alphabetical'
+      ? [...playlists].sort((a, b) => compareKeys(a.folder, b.folder) || compareKeys(a.id, b.id))
+      : playlists;
+  const holders = new Map<string, string[]>();
+  for (const p of order) {
+    for (const id of p.items) {
+      const list = holders.get(id);
+      if (!list) holders.set(id, [p.id]);
+      else if (list[list.length - 1] !== p.id && !list.includes(p.id)) list.push(p.id);
+    }
+  }
+
+  // Sticky primary: the playlist whose folder holds the track's real file today keeps it.
+  const playlistByFolder = new Map(playlists.map((p) => [p.folder, p.id]));
+  for (const [id, p] of state.playlists) if (p.folder !== undefined) playlistByFolder.set(p.folder, id);
+  const trackIds = [...holders.keys()].sort(compareKeys);
+  const tracks = new Map<string, LaidOutTrack>();
+  const extOf = new Map<string, string | undefined>();
+  for (const id of trackIds) {
+    const list = holders.get(id)!;
+    const filePath = state.tracks.get(id)?.filePath;
+    const current = filePath === undefined ? undefined : playlistByFolder.get(path.posix.dirname(filePath));
+    if (current !== undefined && list[0] !== current && list.includes(current)) {
+      list.splice(list.indexOf(current), 1);
+      list.unshift(current);
+    }
+    extOf.set(id, extensionOf(filePath) ?? downloaderExtension);
+    tracks.set(id, { track: catalog.tracks.get(id)!, playlists: list });
+  }
+
+  // File names: unique across the library (one name per track everywhere), sticky to last run's name.
+  const fileNames = allocateNames(
+    trackIds.map((id) => ({
+      key: id,
+      stem: sanitizeComponent(renderFilename(desired.layout.filename, catalog.tracks.get(id)!)),
+      previous: basenameOf(state.tracks.get(id)?.filePath),
+    })),
+    { maxBytes: 255, ext: (id) => extOf.get(id) ?? '' },
+  );
+  for (const id of trackIds) {
+    if (extOf.get(id) !== undefined) tracks.get(id)!.fileName = fileNames.get(id);
+  }
+
+  return { playlists, playlistsById, tracks, unknownItems, missingIds };
+}
+
+function previousName(folder: string | undefined, base: string): string | undefined {
+  if (folder === undefined || path.posix.dirname(folder) !== base) return undefined;
+  return path.posix.basename(folder);
+}
+
+function basenameOf(filePath: string | undefined): string | undefined {
+  return filePath === undefined ? undefined : path.posix.basename(filePath);
+}
+
+function extensionOf(filePath: string | undefined): string | undefined {
+  if (filePath === undefined) return undefined;
+  const ext = path.posix.extname(filePath);
+  return ext === '' ? undefined : ext.slice(1);
+}
+
+function compareKeys(a: string, b: string): number {
+  return a < b ? -1 : a > b ? 1 : 0;
+}

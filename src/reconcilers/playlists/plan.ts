@@ -1,0 +1,90 @@
+// The playlist-files planner: one extended M3U (`.m3u8`, UTF-8, LF) beside each playlist folder, listing
+// the playlist's tracks in source order with paths relative to the .m3u8 itself. A track appears only
+// when its file will exist after this pass, so a player never meets a dead entry.
+
+import { createHash } from 'node:crypto';
+import path from 'node:path';
+import type { Action, DesiredState, DiskState, OwnedEntry, Plan, Skipped, StateView, Track } from '../../types.ts';
+import { gateRemovals } from '../files/plan.ts';
+import type { Layout, LaidOutPlaylist } from '../files/layout.ts';
+
+export interface PlaylistsObserved {
+  layout: Layout;
+  disk: DiskState;
+  state: StateView;
+  /** Tracks whose real file exists, or will after this pass's downloads and moves. */
+  available: ReadonlySet<string>;
+  unsafe?: string;
+  /** Content removals prune.maxDeletions still allows this run. */
+  deletionBudget: number;
+}
+
+type Remove = Extract<Action, { type: 'remove' }>;
+
+export function renderM3u8(p: LaidOutPlaylist, layout: Layout, available: ReadonlySet<string>): string {
+  const lines = ['#EXTM3U', `#PLAYLIST:${oneLine(p.name)}`];
+  const folderName = path.posix.basename(p.folder);
+  for (const id of p.items) {
+    const t = layout.tracks.get(id);
+    if (!t?.fileName || !available.has(id)) continue;
+    const seconds = t.track.durationSeconds === undefined ? -1 : Math.round(t.track.durationSeconds);
+    lines.push(`#EXTINF:${seconds},${oneLine(displayName(t.track))}`);
+    const rel = `${folderName}/${t.fileName}`;
+    // A line starting with '#' would be read as a directive.
+    lines.push(rel.startsWith('#') ? `./${rel}` : rel);
+  }
+  return `${lines.join('\n')}\n`;
+}
+
+export function displayName(t: Track): string {
+  const title = t.version && !t.title.includes(t.version) ? `${t.title} (${t.version})` : t.title;
+  return t.artists.length > 0 ? `${t.artists.join(', ')} - ${title}` : title;
+}
+
+export function hashText(text: string): string {
+  return createHash('sha1').update(text).digest('hex');
+}
+
+export function planPlaylists(desired: DesiredState, o: PlaylistsObserved): Plan {
+  const actions: Action[] = [];
+  const skipped: Skipped[] = [];
+  const wanted = new Set<string>();
+
+  for (const p of o.layout.playlists) {
+    if (p.playlistFile === undefined) continue;
+    wanted.add(p.playlistFile);
+    const content = renderM3u8(p, o.layout, o.available);
+    const hash = hashText(content);
+    const d = o.disk.get(p.playlistFile);
+    const mine = o.state.owned.get(p.playlistFile);
+    if (d && !mine) {
+      skipped.push({ code: 'foreign', path: p.playlistFile, playlistId: p.id, reason: 'a file cratesync does not own is in the way' });
+      continue;
+    }
+    if (d?.type === 'file' && mine?.kind === 'playlistFile' && mine.hash === hash && mine.size === d.size) continue;
+    actions.push({ type: 'writeFile', path: p.playlistFile, content, hash, playlistId: p.id });
+  }
+
+  const removals: Remove[] = [];
+  for (const [p, mine] of o.state.owned) {
+    if (mine.kind !== 'playlistFile' || wanted.has(p)) continue;
+    removals.push(staleRemoval(p, mine, desired));
+  }
+  const budgeted: DesiredState = { ...desired, prune: { ...desired.prune, maxDeletions: o.deletionBudget } };
+  actions.push(...gateRemovals(removals, budgeted, o, skipped));
+  return { target: 'playlists', actions, skipped };
+}
+
+function staleRemoval(p: string, mine: OwnedEntry, desired: DesiredState): Remove {
+  return {
+    type: 'remove',
+    path: p,
+    kind: mine.kind,
+    mode: desired.prune.mode === 'trash' ? 'trash' : 'delete',
+    reason: 'playlist no longer mirrored',
+  };
+}
+
+function oneLine(s: string): string {
+  return s.replace(/[\r\n]+/g, ' ');
+}

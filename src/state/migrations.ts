@@ -1,0 +1,118 @@
+// Ordered schema migrations, tracked with PRAGMA user_version. Never edit a released migration: add one.
+// Table and column names follow the original design (DESIGN §5) so the file reads well in stock sqlite3.
+
+export const migrations: readonly string[] = [
+  // 1: the original design's tables, plus owned_paths (the ownership ledger) and folders (no-op skipping).
+  `
+  CREATE TABLE tracks (
+    id INTEGER PRIMARY KEY,
+    source_id TEXT NOT NULL UNIQUE,
+    title TEXT NOT NULL,
+    version TEXT,
+    artists TEXT NOT NULL,
+    album TEXT,
+    isrc TEXT,
+    duration_seconds INTEGER,
+    bpm REAL,
+    musical_key TEXT,
+    key_scale TEXT,
+    release_date TEXT,
+    download_status TEXT NOT NULL DEFAULT 'not_downloaded'
+      CHECK (download_status IN ('not_downloaded','downloading','downloaded','error')),
+    download_error TEXT,
+    download_attempts INTEGER NOT NULL DEFAULT 0,
+    next_retry_at INTEGER,
+    file_path TEXT,
+    file_hash TEXT,
+    file_size INTEGER,
+    meta_hash TEXT,
+    created_at TEXT NOT NULL,
+    updated_at TEXT NOT NULL
+  );
+  CREATE TABLE playlists (
+    id INTEGER PRIMARY KEY,
+    source_id TEXT NOT NULL UNIQUE,
+    name TEXT NOT NULL,
+    local_folder_path TEXT,
+    playlist_file_path TEXT,
+    track_count INTEGER NOT NULL DEFAULT 0,
+    layout_hash TEXT,
+    sync_status TEXT NOT NULL DEFAULT 'unknown'
+      CHECK (sync_status IN ('in_sync','needs_download','needs_update','needs_removal','unknown')),
+    last_updated_tidal TEXT,
+    last_synced_filesystem TEXT,
+    created_at TEXT NOT NULL,
+    updated_at TEXT NOT NULL
+  );
+  CREATE TABLE playlist_tracks (
+    playlist_id INTEGER NOT NULL REFERENCES playlists(id) ON DELETE CASCADE,
+    track_id INTEGER NOT NULL REFERENCES tracks(id) ON DELETE CASCADE,
+    position INTEGER NOT NULL,
+    is_primary INTEGER NOT NULL DEFAULT 0,
+    symlink_path TEXT,
+    symlink_valid INTEGER NOT NULL DEFAULT 0,
+    sync_status TEXT NOT NULL DEFAULT 'unknown'
+      CHECK (sync_status IN ('synced','needs_symlink','needs_move','needs_removal','unknown')),
+    PRIMARY KEY (playlist_id, position)
+  );
+  CREATE INDEX playlist_tracks_track ON playlist_tracks(track_id);
+  CREATE TABLE owned_paths (
+    path TEXT PRIMARY KEY,
+    kind TEXT NOT NULL
+      CHECK (kind IN ('primary','symlink','hardlink','copy','dir','playlistFile','staged')),
+    track_source_id TEXT,
+    playlist_source_id TEXT,
+    size INTEGER,
+    hash TEXT,
+    created_at TEXT NOT NULL
+  ) WITHOUT ROWID;
+  CREATE TABLE sync_events (
+    id INTEGER PRIMARY KEY,
+    started_at TEXT NOT NULL,
+    finished_at TEXT,
+    status TEXT NOT NULL CHECK (status IN ('in_progress','completed','failed')),
+    trigger TEXT NOT NULL DEFAULT 'cli',
+    dry_run INTEGER NOT NULL DEFAULT 0,
+    actions_planned INTEGER NOT NULL DEFAULT 0,
+    actions_applied INTEGER NOT NULL DEFAULT 0,
+    actions_failed INTEGER NOT NULL DEFAULT 0,
+    actions_skipped INTEGER NOT NULL DEFAULT 0,
+    downloads INTEGER NOT NULL DEFAULT 0,
+    links_created INTEGER NOT NULL DEFAULT 0,
+    files_moved INTEGER NOT NULL DEFAULT 0,
+    files_removed INTEGER NOT NULL DEFAULT 0,
+    bytes_downloaded INTEGER NOT NULL DEFAULT 0,
+    api_requests INTEGER NOT NULL DEFAULT 0,
+    counts TEXT,
+    errors TEXT,
+    error TEXT
+  );
+  CREATE TABLE sync_operations (
+    id INTEGER PRIMARY KEY,
+    sync_event_id INTEGER NOT NULL REFERENCES sync_events(id) ON DELETE CASCADE,
+    seq INTEGER NOT NULL,
+    type TEXT NOT NULL,
+    path TEXT,
+    payload TEXT NOT NULL,
+    status TEXT NOT NULL CHECK (status IN ('pending','applied','noop','skipped','failed')),
+    error TEXT,
+    started_at TEXT NOT NULL,
+    finished_at TEXT
+  );
+  CREATE INDEX sync_operations_event ON sync_operations(sync_event_id);
+  CREATE TABLE sync_snapshots (
+    id INTEGER PRIMARY KEY,
+    sync_event_id INTEGER NOT NULL REFERENCES sync_events(id) ON DELETE CASCADE,
+    taken_at TEXT NOT NULL,
+    playlist_count INTEGER NOT NULL,
+    track_count INTEGER NOT NULL,
+    entry_count INTEGER NOT NULL,
+    playlists TEXT NOT NULL
+  );
+  CREATE TABLE folders (
+    path TEXT PRIMARY KEY,
+    mtime_ms REAL NOT NULL,
+    fingerprint TEXT NOT NULL
+  ) WITHOUT ROWID;
+  `,
+];

@@ -1,0 +1,480 @@
+// Typed access to the state DB. This folder is the only place with SQL. The planner reads a StateView
+// loaded once per pass; apply records ownership and download results as it goes; the run's catalogue
+// mirror (tracks, playlists, playlist_tracks) is written only where a hash says it changed.
+
+import type { Database, SqlValue, Statement } from 'sql.js';
+import type { Fs } from '../io/fs.ts';
+import type { DownloadStatus, OwnedEntry, OwnedKind, StateView, Track, TrackState } from '../types.ts';
+import { type DbFile, openDb } from './db.ts';
+
+export interface TrackRecord {
+  track: Track;
+  metaHash: string;
+}
+
+export interface PlaylistRecord {
+  sourceId: string;
+  name: string;
+  folder: string;
+  playlistFile?: string;
+  lastModifiedAt?: string;
+  layoutHash: string;
+  syncStatus: 'in_sync' | 'needs_download' | 'needs_update' | 'needs_removal' | 'unknown';
+  entries: { trackId: string; isPrimary: boolean; path: string; valid: boolean }[];
+}
+
+export interface EventFields {
+  status: 'in_progress' | 'completed' | 'failed';
+  finishedAt?: string;
+  actionsPlanned?: number;
+  actionsApplied?: number;
+  actionsFailed?: number;
+  actionsSkipped?: number;
+  downloads?: number;
+  linksCreated?: number;
+  filesMoved?: number;
+  filesRemoved?: number;
+  bytesDownloaded?: number;
+  apiRequests?: number;
+  counts?: unknown;
+  errors?: string[];
+  error?: string;
+}
+
+export interface OperationRow {
+  eventId: number;
+  seq: number;
+  type: string;
+  path?: string;
+  payload: unknown;
+  status: 'pending' | 'applied' | 'noop' | 'skipped' | 'failed';
+  error?: string;
+  startedAt: string;
+  finishedAt?: string;
+}
+
+export type Store = ReturnType<typeof wrapStore>;
+
+export async function openStore(fs: Fs, file: string): Promise<Store> {
+  return wrapStore(await openDb(fs, file));
+}
+
+// Prepared statements are reused: at 100,000 tracks a fresh prepare per row dominates the cost.
+const statements = new WeakMap<Database, Map<string, Statement>>();
+
+function prepared(db: Database, sql: string): Statement {
+  let cache = statements.get(db);
+  if (!cache) statements.set(db, (cache = new Map()));
+  let stmt = cache.get(sql);
+  if (!stmt) cache.set(sql, (stmt = db.prepare(sql)));
+  return stmt;
+}
+
+function rows(db: Database, sql: string, params: SqlValue[] = []): SqlValue[][] {
+  const stmt = prepared(db, sql);
+  try {
+    stmt.bind(params);
+    const out: SqlValue[][] = [];
+    while (stmt.step()) out.push(stmt.get());
+    return out;
+  } finally {
+    stmt.reset();
+  }
+}
+
+function run(db: Database, sql: string, params: SqlValue[] = []): void {
+  const stmt = prepared(db, sql);
+  try {
+    stmt.run(params);
+  } finally {
+    stmt.reset();
+  }
+}
+
+const str = (v: SqlValue | undefined): string | undefined => (v === null || v === undefined ? undefined : String(v));
+const num = (v: SqlValue | undefined): number | undefined =>
+  v === null || v === undefined ? undefined : Number(v);
+
+function wrapStore(file: DbFile) {
+  const { db } = file;
+  let inTx = false;
+
+  function write(sql: string, params: SqlValue[] = []): void {
+    run(db, sql, params);
+    file.touch();
+  }
+
+  function transaction<T>(fn: () => T): T {
+    if (inTx) return fn();
+    inTx = true;
+    db.run('BEGIN');
+    try {
+      const out = fn();
+      db.run('COMMIT');
+      return out;
+    } catch (err) {
+      db.run('ROLLBACK');
+      throw err;
+    } finally {
+      inTx = false;
+    }
+  }
+
+  return {
+    file: file.file,
+    save: () => file.save(),
+    close: () => {
+      for (const stmt of statements.get(db)?.values() ?? []) stmt.free();
+      statements.delete(db);
+      file.close();
+    },
+    transaction,
+
+    loadView(): StateView {
+      const owned = new Map<string, OwnedEntry>();
+      for (const [p, kind, trackId, playlistId, size, hash] of rows(
+        db,
+        'SELECT path, kind, track_source_id, playlist_source_id, size, hash FROM owned_paths',
+      )) {
+        owned.set(String(p), {
+          path: String(p),
+          kind: String(kind) as OwnedKind,
+          trackId: str(trackId),
+          playlistId: str(playlistId),
+          size: num(size),
+          hash: str(hash),
+        });
+      }
+      const tracks = new Map<string, TrackState>();
+      for (const [id, status, error, attempts, retry, filePath, size, hash] of rows(
+        db,
+        `SELECT source_id, download_status, download_error, download_attempts, next_retry_at, file_path,
+                file_size, file_hash FROM tracks`,
+      )) {
+        tracks.set(String(id), {
+          downloadStatus: String(status) as DownloadStatus,
+          downloadError: str(error),
+          attempts: Number(attempts),
+          nextRetryAt: num(retry),
+          filePath: str(filePath),
+          fileSize: num(size),
+          fileHash: str(hash),
+        });
+      }
+      const playlists = new Map<string, { name: string; folder?: string; itemCount: number }>();
+      for (const [id, name, folder, count] of rows(
+        db,
+        'SELECT source_id, name, local_folder_path, track_count FROM playlists',
+      )) {
+        playlists.set(String(id), { name: String(name), folder: str(folder), itemCount: Number(count) });
+      }
+      return { owned, tracks, playlists };
+    },
+
+    // ------------------------------------------------------------------------------------ ownership
+
+    putOwned(entry: OwnedEntry, now: string): void {
+      write(
+        `INSERT INTO owned_paths (path, kind, track_source_id, playlist_source_id, size, hash, created_at)
+         VALUES (?, ?, ?, ?, ?, ?, ?)
+         ON CONFLICT(path) DO UPDATE SET kind = excluded.kind, track_source_id = excluded.track_source_id,
+           playlist_source_id = excluded.playlist_source_id, size = excluded.size, hash = excluded.hash`,
+        [
+          entry.path,
+          entry.kind,
+          entry.trackId ?? null,
+          entry.playlistId ?? null,
+          entry.size ?? null,
+          entry.hash ?? null,
+          now,
+        ],
+      );
+    },
+
+    getOwned(path: string): OwnedEntry | undefined {
+      const r = rows(db, 'SELECT kind, track_source_id, playlist_source_id, size, hash FROM owned_paths WHERE path = ?', [path])[0];
+      if (!r) return undefined;
+      return { path, kind: String(r[0]) as OwnedKind, trackId: str(r[1]), playlistId: str(r[2]), size: num(r[3]), hash: str(r[4]) };
+    },
+
+    dropOwned(path: string): void {
+      write('DELETE FROM owned_paths WHERE path = ?', [path]);
+    },
+
+    // ------------------------------------------------------------------------------------ tracks
+
+    /** Upserts catalogue metadata for tracks whose metadata hash differs from the stored one. */
+    upsertTracks(records: TrackRecord[], now: string): number {
+      const known = new Map<string, string>();
+      for (const [id, h] of rows(db, 'SELECT source_id, meta_hash FROM tracks')) known.set(String(id), String(h));
+      const changed = records.filter((r) => known.get(r.track.id) !== r.metaHash);
+      if (changed.length === 0) return 0;
+      transaction(() => {
+        const stmt = db.prepare(
+          `INSERT INTO tracks (source_id, title, version, artists, album, isrc, duration_seconds, bpm,
+             musical_key, key_scale, release_date, meta_hash, created_at, updated_at)
+           VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+           ON CONFLICT(source_id) DO UPDATE SET title = excluded.title, version = excluded.version,
+             artists = excluded.artists, album = excluded.album, isrc = excluded.isrc,
+             duration_seconds = excluded.duration_seconds, bpm = excluded.bpm,
+             musical_key = excluded.musical_key, key_scale = excluded.key_scale,
+             release_date = excluded.release_date, meta_hash = excluded.meta_hash,
+             updated_at = excluded.updated_at`,
+        );
+        try {
+          for (const { track: t, metaHash } of changed) {
+            stmt.run([
+              t.id,
+              t.title,
+              t.version ?? null,
+              JSON.stringify(t.artists),
+              t.album ?? null,
+              t.isrc ?? null,
+              t.durationSeconds ?? null,
+              t.bpm ?? null,
+              t.key ?? null,
+              t.keyScale ?? null,
+              t.releaseDate ?? null,
+              metaHash,
+              now,
+              now,
+            ]);
+          }
+        } finally {
+          stmt.free();
+        }
+      });
+      file.touch();
+      return changed.length;
+    },
+
+    setDownloadState(trackId: string, state: Partial<TrackState>, now: string): void {
+      const sets: string[] = [];
+      const params: SqlValue[] = [];
+      const column: Record<keyof TrackState, string> = {
+        downloadStatus: 'download_status',
+        downloadError: 'download_error',
+        attempts: 'download_attempts',
+        nextRetryAt: 'next_retry_at',
+        filePath: 'file_path',
+        fileSize: 'file_size',
+        fileHash: 'file_hash',
+      };
+      for (const [k, v] of Object.entries(state) as [keyof TrackState, unknown][]) {
+        sets.push(`${column[k]} = ?`);
+        params.push((v ?? null) as SqlValue);
+      }
+      if (sets.length === 0) return;
+      write(`UPDATE tracks SET ${sets.join(', ')}, updated_at = ? WHERE source_id = ?`, [
+        ...params,
+        now,
+        trackId,
+      ]);
+    },
+
+    /** The track's real file is gone (pruned): it needs a download if it is ever wanted again. */
+    clearFilePath(trackId: string, path: string, now: string): void {
+      write(
+        `UPDATE tracks SET file_path = NULL, download_status = 'not_downloaded', updated_at = ?
+         WHERE source_id = ? AND file_path = ?`,
+        [now, trackId, path],
+      );
+    },
+
+    /** Forgets tracks that no mirrored playlist holds any more and that own no path. */
+    forgetTracks(keep: Set<string>): number {
+      const owning = new Set(
+        rows(db, 'SELECT DISTINCT track_source_id FROM owned_paths WHERE track_source_id IS NOT NULL').map((r) =>
+          String(r[0]),
+        ),
+      );
+      const gone = rows(db, 'SELECT source_id FROM tracks')
+        .map((r) => String(r[0]))
+        .filter((id) => !keep.has(id) && !owning.has(id));
+      if (gone.length === 0) return 0;
+      transaction(() => {
+        for (const id of gone) db.run('DELETE FROM tracks WHERE source_id = ?', [id]);
+      });
+      file.touch();
+      return gone.length;
+    },
+
+    // ------------------------------------------------------------------------------------ playlists
+
+    /** Writes playlists (and their playlist_tracks rows) whose layout hash changed; drops the rest. */
+    syncPlaylists(records: PlaylistRecord[], now: string): number {
+      const known = new Map<string, string | undefined>();
+      for (const [id, h] of rows(db, 'SELECT source_id, layout_hash FROM playlists')) known.set(String(id), str(h));
+      const wanted = new Set(records.map((r) => r.sourceId));
+      const stale = [...known.keys()].filter((id) => !wanted.has(id));
+      const changed = records.filter((r) => known.get(r.sourceId) !== r.layoutHash);
+      if (changed.length === 0 && stale.length === 0) return 0;
+      const trackRowIds = new Map<string, number>();
+      for (const [rowId, id] of rows(db, 'SELECT id, source_id FROM tracks')) trackRowIds.set(String(id), Number(rowId));
+      transaction(() => {
+        for (const id of stale) db.run('DELETE FROM playlists WHERE source_id = ?', [id]);
+        const insertEntry = db.prepare(
+          `INSERT INTO playlist_tracks (playlist_id, track_id, position, is_primary, symlink_path, symlink_valid, sync_status)
+           VALUES (?, ?, ?, ?, ?, ?, ?)`,
+        );
+        try {
+          for (const r of changed) {
+            db.run(
+              `INSERT INTO playlists (source_id, name, local_folder_path, playlist_file_path, track_count, layout_hash,
+                 sync_status, last_updated_tidal, last_synced_filesystem, created_at, updated_at)
+               VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+               ON CONFLICT(source_id) DO UPDATE SET name = excluded.name,
+                 local_folder_path = excluded.local_folder_path, playlist_file_path = excluded.playlist_file_path,
+                 track_count = excluded.track_count, layout_hash = excluded.layout_hash,
+                 sync_status = excluded.sync_status, last_updated_tidal = excluded.last_updated_tidal,
+                 last_synced_filesystem = excluded.last_synced_filesystem, updated_at = excluded.updated_at`,
+              [
+                r.sourceId,
+                r.name,
+                r.folder,
+                r.playlistFile ?? null,
+                r.entries.length,
+                r.layoutHash,
+                r.syncStatus,
+                r.lastModifiedAt ?? null,
+                now,
+                now,
+                now,
+              ],
+            );
+            const playlistRowId = Number(
+              rows(db, 'SELECT id FROM playlists WHERE source_id = ?', [r.sourceId])[0]![0],
+            );
+            db.run('DELETE FROM playlist_tracks WHERE playlist_id = ?', [playlistRowId]);
+            r.entries.forEach((e, position) => {
+              const trackRowId = trackRowIds.get(e.trackId);
+              if (trackRowId === undefined) return;
+              insertEntry.run([
+                playlistRowId,
+                trackRowId,
+                position,
+                e.isPrimary ? 1 : 0,
+                e.isPrimary ? null : e.path,
+                e.valid ? 1 : 0,
+                e.valid ? 'synced' : e.isPrimary ? 'needs_move' : 'needs_symlink',
+              ]);
+            });
+          }
+        } finally {
+          insertEntry.free();
+        }
+      });
+      file.touch();
+      return changed.length + stale.length;
+    },
+
+    // ------------------------------------------------------------------------------------ runs
+
+    beginEvent(startedAt: string, trigger: string, dryRun: boolean): number {
+      write('INSERT INTO sync_events (started_at, status, trigger, dry_run) VALUES (?, ?, ?, ?)', [
+        startedAt,
+        'in_progress',
+        trigger,
+        dryRun ? 1 : 0,
+      ]);
+      return Number(db.exec('SELECT last_insert_rowid()')[0]!.values[0]![0]);
+    },
+
+    finishEvent(id: number, f: EventFields): void {
+      write(
+        `UPDATE sync_events SET status = ?, finished_at = ?, actions_planned = ?, actions_applied = ?,
+           actions_failed = ?, actions_skipped = ?, downloads = ?, links_created = ?, files_moved = ?,
+           files_removed = ?, bytes_downloaded = ?, api_requests = ?, counts = ?, errors = ?, error = ?
+         WHERE id = ?`,
+        [
+          f.status,
+          f.finishedAt ?? null,
+          f.actionsPlanned ?? 0,
+          f.actionsApplied ?? 0,
+          f.actionsFailed ?? 0,
+          f.actionsSkipped ?? 0,
+          f.downloads ?? 0,
+          f.linksCreated ?? 0,
+          f.filesMoved ?? 0,
+          f.filesRemoved ?? 0,
+          f.bytesDownloaded ?? 0,
+          f.apiRequests ?? 0,
+          f.counts === undefined ? null : JSON.stringify(f.counts),
+          f.errors && f.errors.length > 0 ? JSON.stringify(f.errors.slice(0, 100)) : null,
+          f.error ?? null,
+          id,
+        ],
+      );
+    },
+
+    eventExists(id: number): boolean {
+      return rows(db, 'SELECT 1 FROM sync_events WHERE id = ?', [id]).length > 0;
+    },
+
+    /** Marks runs a crashed process left in_progress as failed; returns their ids. */
+    failInterruptedEvents(now: string): number[] {
+      const ids = rows(db, "SELECT id FROM sync_events WHERE status = 'in_progress'").map((r) => Number(r[0]));
+      for (const id of ids) {
+        write("UPDATE sync_events SET status = 'failed', finished_at = ?, error = ? WHERE id = ?", [
+          now,
+          'interrupted: the process stopped before the run finished',
+          id,
+        ]);
+      }
+      return ids;
+    },
+
+    addOperations(ops: OperationRow[]): void {
+      if (ops.length === 0) return;
+      transaction(() => {
+        const stmt = db.prepare(
+          `INSERT INTO sync_operations (sync_event_id, seq, type, path, payload, status, error, started_at, finished_at)
+           VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+        );
+        try {
+          for (const o of ops) {
+            stmt.run([
+              o.eventId,
+              o.seq,
+              o.type,
+              o.path ?? null,
+              JSON.stringify(o.payload),
+              o.status,
+              o.error ?? null,
+              o.startedAt,
+              o.finishedAt ?? null,
+            ]);
+          }
+        } finally {
+          stmt.free();
+        }
+      });
+      file.touch();
+    },
+
+    pruneOperations(keepRuns: number): void {
+      write(
+        `DELETE FROM sync_operations WHERE sync_event_id NOT IN
+           (SELECT id FROM sync_events ORDER BY id DESC LIMIT ?)`,
+        [keepRuns],
+      );
+    },
+
+    addSnapshot(
+      eventId: number,
+      takenAt: string,
+      s: { playlistCount: number; trackCount: number; entryCount: number; playlists: unknown },
+    ): void {
+      write(
+        `INSERT INTO sync_snapshots (sync_event_id, taken_at, playlist_count, track_count, entry_count, playlists)
+         VALUES (?, ?, ?, ?, ?, ?)`,
+        [eventId, takenAt, s.playlistCount, s.trackCount, s.entryCount, JSON.stringify(s.playlists)],
+      );
+    },
+
+    /** Plain read access for reports (status, dedupe-report, inspect). */
+    query(sql: string, params: SqlValue[] = []): SqlValue[][] {
+      return rows(db, sql, params);
+    },
+  };
+}

@@ -2,8 +2,6 @@
 // what the disk holds (DiskState), what the state DB remembers (StateView), and the plan that joins them.
 // Paths inside these types are relative to the library root and always use '/' separators.
 
-import type { Fs } from './io/fs.ts';
-
 // ---------------------------------------------------------------------------------------------- desired
 
 export type LinkMode = 'symlink' | 'hardlink' | 'copy';

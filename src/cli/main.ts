@@ -3,9 +3,9 @@
 
 import { Command, Option } from 'commander';
 import { ConfigError, formatIssue, LockedError, SourceError } from '../errors.ts';
+import { red } from './output.ts';
 import { runDedupeReport, runInspect, runStatus } from './report-commands.ts';
 import { runPlan, runReconcile, runValidate } from './run-commands.ts';
-import { red } from './output.ts';
 
 const program = new Command()
   .name('cratesync')

@@ -4,7 +4,8 @@
 import cliProgress from 'cli-progress';
 import type { Logger, ProgressSink } from '../types.ts';
 
-const useColor = (): boolean => process.stdout.isTTY === true && !('NO_COLOR' in process.env) && process.env.TERM !== 'dumb';
+const useColor = (): boolean =>
+  process.stdout.isTTY === true && !('NO_COLOR' in process.env) && process.env.TERM !== 'dumb';
 
 const paint = (code: number) => (text: string) => (useColor() ? `\u001b[${code}m${text}\u001b[0m` : text);
 export const bold = paint(1);
@@ -32,7 +33,12 @@ export function terminalProgress(enabled: boolean): ProgressSink | undefined {
     start(label, total) {
       if (total < 20) return;
       bar = new cliProgress.SingleBar(
-        { format: `${label.padEnd(12)} {bar} {value}/{total} {percentage}% | eta {eta_formatted}`, stream: process.stderr, hideCursor: true, noTTYOutput: false },
+        {
+          format: `${label.padEnd(12)} {bar} {value}/{total} {percentage}% | eta {eta_formatted}`,
+          stream: process.stderr,
+          hideCursor: true,
+          noTTYOutput: false,
+        },
         cliProgress.Presets.shades_classic,
       );
       bar.start(total, 0);

@@ -7,13 +7,21 @@ import { bold, dim, green, red, yellow } from './output.ts';
 export interface PlanJson {
   actions: Action[];
   skipped: Skipped[];
-  summary: { actions: number; byType: Record<string, number>; skipped: number; skippedByCode: Record<string, number>; unsafe?: string };
+  summary: {
+    actions: number;
+    byType: Record<string, number>;
+    skipped: number;
+    skippedByCode: Record<string, number>;
+    unsafe?: string;
+  };
 }
 
 export function planJson(pass: Pass): PlanJson {
   const skipped = pass.plans.flatMap((p) => p.skipped);
   return {
-    actions: pass.actions.map((a) => (a.type === 'writeFile' ? { ...a, content: `${a.content.split('\n').length - 1} lines` } : a)),
+    actions: pass.actions.map((a) =>
+      a.type === 'writeFile' ? { ...a, content: `${a.content.split('\n').length - 1} lines` } : a,
+    ),
     skipped,
     summary: {
       actions: pass.actions.length,
@@ -42,7 +50,9 @@ export function describeAction(a: Action): string {
     case 'download':
       return `download ${a.trackId}`;
     case 'move':
-      return `move     ${a.from} → ${a.to}  (${a.reason})`;
+      return a.from === a.to
+        ? `promote  ${a.to}  (${a.reason})`
+        : `move     ${a.from} → ${a.to}  (${a.reason})`;
     case 'link':
       return `${a.mode.padEnd(8)} ${a.path} → ${a.target}`;
     case 'relink':

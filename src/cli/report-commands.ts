@@ -31,7 +31,10 @@ export async function runStatus(flags: GlobalFlags): Promise<number> {
     printJson(report);
     return 0;
   }
-  const fmt = (r: Record<string, number>) => Object.entries(r).map(([k, n]) => `${n} ${k}`).join(' · ') || 'none';
+  const fmt = (r: Record<string, number>) =>
+    Object.entries(r)
+      .map(([k, n]) => `${n} ${k}`)
+      .join(' · ') || 'none';
   const lines = [
     `${bold('Playlists')}  ${report.playlists.total}: ${fmt(report.playlists.byStatus)}`,
     `${bold('Tracks')}     ${report.tracks.total}: ${fmt(report.tracks.byStatus)}`,
@@ -70,7 +73,9 @@ export async function runDedupeReport(flags: GlobalFlags & { limit?: string }): 
     '',
   ];
   for (const tr of report.tracks) {
-    lines.push(`${tr.artists.join(', ')} - ${tr.title} ${dim(`(${formatBytes(tr.size)}, ${tr.links.length} link(s))`)}`);
+    lines.push(
+      `${tr.artists.join(', ')} - ${tr.title} ${dim(`(${formatBytes(tr.size)}, ${tr.links.length} link(s))`)}`,
+    );
     lines.push(`  real file  ${tr.primary ?? '?'}`);
     for (const l of tr.links) lines.push(`  link       ${l}`);
   }
@@ -81,11 +86,15 @@ export async function runDedupeReport(flags: GlobalFlags & { limit?: string }): 
 export async function runInspect(flags: GlobalFlags & { playlist: string }): Promise<number> {
   const report = await withStore(flags, (s) => playlistReport(s, flags.playlist));
   if (report === undefined) {
-    process.stderr.write(`${red('error')}: no mirrored playlist named "${flags.playlist}" (cratesync status lists them)\n`);
+    process.stderr.write(
+      `${red('error')}: no mirrored playlist named "${flags.playlist}" (cratesync status lists them)\n`,
+    );
     return 1;
   }
   if ('ambiguous' in report) {
-    process.stderr.write(`${red('error')}: "${flags.playlist}" matches several playlists; use the source id:\n  ${report.ambiguous.join('\n  ')}\n`);
+    process.stderr.write(
+      `${red('error')}: "${flags.playlist}" matches several playlists; use the source id:\n  ${report.ambiguous.join('\n  ')}\n`,
+    );
     return 1;
   }
   if (flags.json) {
@@ -103,12 +112,17 @@ export async function runInspect(flags: GlobalFlags & { playlist: string }): Pro
   if (missing.length > 0) {
     lines.push('', bold('Missing'));
     for (const e of missing.slice(0, 50)) {
-      lines.push(`  ${e.artists.join(', ')} - ${e.title}: ${e.downloadStatus}${e.downloadError ? ` (${e.downloadError})` : ''}`);
+      lines.push(
+        `  ${e.artists.join(', ')} - ${e.title}: ${e.downloadStatus}${e.downloadError ? ` (${e.downloadError})` : ''}`,
+      );
     }
   }
   if (report.recentChanges.length > 0) {
     lines.push('', bold('Recent changes'));
-    for (const ch of report.recentChanges) lines.push(`  run #${ch.runId} ${ch.type} ${ch.status} ${ch.path ?? ''}${ch.error ? ` — ${ch.error}` : ''}`);
+    for (const ch of report.recentChanges)
+      lines.push(
+        `  run #${ch.runId} ${ch.type} ${ch.status} ${ch.path ?? ''}${ch.error ? ` — ${ch.error}` : ''}`,
+      );
   }
   process.stdout.write(`${lines.join('\n')}\n`);
   return 0;

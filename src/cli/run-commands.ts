@@ -18,7 +18,9 @@ export function runValidate(flags: GlobalFlags): number {
   return 0;
 }
 
-export async function runPlan(flags: GlobalFlags & { detailedExitcode?: boolean; limit?: string }): Promise<number> {
+export async function runPlan(
+  flags: GlobalFlags & { detailedExitcode?: boolean; limit?: string },
+): Promise<number> {
   const desired = loadLibrary(flags);
   const pass = await planOnly(desired, buildDeps(desired, { json: flags.json, progress: false }));
   if (flags.json) printJson(planJson(pass));
@@ -41,11 +43,22 @@ export async function runReconcile(
   process.on('SIGINT', onSignal);
   process.on('SIGTERM', onSignal);
   try {
-    const result = await reconcile(desired, buildDeps(desired, { json: flags.json, progress: flags.progress }), {
-      signal: controller.signal,
-    });
+    const result = await reconcile(
+      desired,
+      buildDeps(desired, { json: flags.json, progress: flags.progress }),
+      {
+        signal: controller.signal,
+      },
+    );
     const seconds = (performance.now() - started) / 1000;
-    if (flags.json) printJson({ syncEventId: result.eventId, status: result.status, seconds, summary: result.summary, error: result.error });
+    if (flags.json)
+      printJson({
+        syncEventId: result.eventId,
+        status: result.status,
+        seconds,
+        summary: result.summary,
+        error: result.error,
+      });
     else printSummary(desired.file, desired.root, result.summary, result.status, seconds, result.error);
     return result.status === 'completed' ? 0 : 1;
   } finally {
@@ -54,7 +67,14 @@ export async function runReconcile(
   }
 }
 
-function printSummary(file: string, root: string, s: RunSummary, status: string, seconds: number, error?: string): void {
+function printSummary(
+  file: string,
+  root: string,
+  s: RunSummary,
+  status: string,
+  seconds: number,
+  error?: string,
+): void {
   const lines = [
     `${status === 'completed' ? green('Reconciled') : red('Reconcile failed:')} ${relative(file)} → ${relative(root)} in ${seconds.toFixed(1)} s`,
     `  library     ${s.playlists} playlists · ${s.tracks} tracks · ${s.entries} playlist entries`,
@@ -62,13 +82,15 @@ function printSummary(file: string, root: string, s: RunSummary, status: string,
     `  dedupe      one real file per track; links save ${formatBytes(s.bytesSaved)}`,
   ];
   const held = Object.entries(s.held).map(([k, n]) => `${n} ${k}`);
-  if (held.length > 0) lines.push(`  ${yellow('held back')}   ${held.join(' · ')} ${dim('(cratesync plan shows why)')}`);
+  if (held.length > 0)
+    lines.push(`  ${yellow('held back')}   ${held.join(' · ')} ${dim('(cratesync plan shows why)')}`);
   if (s.failed > 0) {
     lines.push(`  ${red('failed')}      ${s.failed} action(s); they are retried on later runs:`);
     for (const e of s.errors.slice(0, 10)) lines.push(`    ${e}`);
   }
   if (error) lines.push(`  ${red('error')}       ${error}`);
-  if (s.remaining > 0 && s.failed === 0) lines.push(`  ${yellow('remaining')}   ${s.remaining} action(s) could not run yet; run again`);
+  if (s.remaining > 0 && s.failed === 0)
+    lines.push(`  ${yellow('remaining')}   ${s.remaining} action(s) could not run yet; run again`);
   process.stdout.write(`${lines.join('\n')}\n`);
   void bold;
 }

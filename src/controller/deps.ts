@@ -1,8 +1,8 @@
 // Building the ports a run needs from library.yaml: the source and the downloader.
 
+import { createSynthDownloader } from '../downloaders/synth.ts';
 import { ConfigError } from '../errors.ts';
 import type { Fs } from '../io/fs.ts';
-import { createSynthDownloader } from '../downloaders/synth.ts';
 import { createDemoSource } from '../sources/demo.ts';
 import { createFileSource } from '../sources/file.ts';
 import type { DesiredState, Downloader, Source } from '../types.ts';

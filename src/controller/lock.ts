@@ -24,7 +24,12 @@ export function acquireLock(
   proc: ProcessPort,
   opts: { now: () => number; log: Logger; command: string },
 ): Lock {
-  const mine: LockInfo = { pid: proc.pid, host: proc.hostname, startedAt: new Date(opts.now()).toISOString(), command: opts.command };
+  const mine: LockInfo = {
+    pid: proc.pid,
+    host: proc.hostname,
+    startedAt: new Date(opts.now()).toISOString(),
+    command: opts.command,
+  };
   fs.mkdirSync(path.dirname(file), { recursive: true });
   for (let attempt = 0; attempt < 2; attempt++) {
     try {

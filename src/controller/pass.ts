@@ -2,10 +2,10 @@
 // pure part. The result is data: what reconcile applies and what `plan --json` prints.
 
 import type { Fs } from '../io/fs.ts';
+import { mergePlans } from '../reconcilers/apply/phases.ts';
 import { computeLayout, type Layout, primaryPath } from '../reconcilers/files/layout.ts';
 import { walkDisk } from '../reconcilers/files/observe-disk.ts';
 import { planFiles } from '../reconcilers/files/plan.ts';
-import { mergePlans } from '../reconcilers/apply/phases.ts';
 import { planPlaylists } from '../reconcilers/playlists/plan.ts';
 import type { Store } from '../state/store.ts';
 import type { Action, Catalog, DesiredState, DiskState, Plan, StateView } from '../types.ts';
@@ -64,7 +64,10 @@ export function planPass(
 /** Removals that count against prune.maxDeletions: real content that exists. */
 export function countContentRemovals(actions: readonly Action[], disk?: DiskState): number {
   return actions.filter(
-    (a) => a.type === 'remove' && (a.kind === 'primary' || a.kind === 'copy' || a.kind === 'playlistFile') && (!disk || disk.has(a.path)),
+    (a) =>
+      a.type === 'remove' &&
+      (a.kind === 'primary' || a.kind === 'copy' || a.kind === 'playlistFile') &&
+      (!disk || disk.has(a.path)),
   ).length;
 }
 
@@ -77,7 +80,11 @@ function availableTracks(layout: Layout, disk: DiskState, state: StateView, file
     const at = primaryPath(layout, id);
     if (at === undefined) continue;
     const owner = state.owned.get(at);
-    if (movedTo.has(at) || (disk.get(at)?.type === 'file' && owner?.kind === 'primary' && owner.trackId === id)) out.add(id);
+    if (
+      movedTo.has(at) ||
+      (disk.get(at)?.type === 'file' && owner?.kind === 'primary' && owner.trackId === id)
+    )
+      out.add(id);
   }
   return out;
 }

@@ -53,17 +53,29 @@ export const paths = (root: string) => ({
 });
 
 /** Observe and plan without writing anything: `cratesync plan` and `reconcile --dry-run`. */
-export async function planOnly(desired: DesiredState, deps: Deps, signal = new AbortController().signal): Promise<Pass> {
+export async function planOnly(
+  desired: DesiredState,
+  deps: Deps,
+  signal = new AbortController().signal,
+): Promise<Pass> {
   const store = await openStore(deps.fs, paths(desired.root).db);
   try {
     const catalog = await deps.source.observe(signal);
-    return observeAndPlan(desired, catalog, { ...deps, store, downloaderExtension: deps.downloader.extension });
+    return observeAndPlan(desired, catalog, {
+      ...deps,
+      store,
+      downloaderExtension: deps.downloader.extension,
+    });
   } finally {
     store.close();
   }
 }
 
-export async function reconcile(desired: DesiredState, deps: Deps, opts: RunOptions = {}): Promise<RunResult> {
+export async function reconcile(
+  desired: DesiredState,
+  deps: Deps,
+  opts: RunOptions = {},
+): Promise<RunResult> {
   const { fs, log } = deps;
   const signal = opts.signal ?? new AbortController().signal;
   const p = paths(desired.root);
@@ -83,7 +95,11 @@ export async function reconcile(desired: DesiredState, deps: Deps, opts: RunOpti
       catalog = await deps.source.observe(signal);
     } catch (err) {
       const message = `could not read the source: ${(err as Error).message}`;
-      store.finishEvent(eventId, { status: 'failed', finishedAt: new Date(deps.now()).toISOString(), error: message });
+      store.finishEvent(eventId, {
+        status: 'failed',
+        finishedAt: new Date(deps.now()).toISOString(),
+        error: message,
+      });
       store.save();
       journal.clear();
       throw err;
@@ -133,7 +149,11 @@ async function runPasses(
       signal,
       staging: STAGING,
       trash: `.cratesync/trash/${new Date(deps.now()).toISOString().replace(/[:.]/g, '-')}`,
-      download: { retries: desired.download.retries, concurrency: desired.download.concurrency, retryDelayMs: opts.retryDelayMs ?? 500 },
+      download: {
+        retries: desired.download.retries,
+        concurrency: desired.download.concurrency,
+        retryDelayMs: opts.retryDelayMs ?? 500,
+      },
     };
     let applied: Outcome[];
     try {

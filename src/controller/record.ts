@@ -43,7 +43,12 @@ export function recordRun(
       return { trackId, isPrimary, path, valid: path !== '' && !pending.has(path) };
     });
     const missing = entries.filter((e) => !e.valid).length;
-    const syncStatus = missing === 0 ? 'in_sync' : entries.some((e) => e.path === '' || !r.pass.disk.has(e.path)) ? 'needs_download' : 'needs_update';
+    const syncStatus =
+      missing === 0
+        ? 'in_sync'
+        : entries.some((e) => e.path === '' || !r.pass.disk.has(e.path))
+          ? 'needs_download'
+          : 'needs_update';
     const record: Omit<PlaylistRecord, 'layoutHash'> = {
       sourceId: p.id,
       name: p.name,

@@ -29,7 +29,11 @@ export function recoverInterruptedRun(ctx: RecoveryContext): number {
     if (r.t === 'begin') {
       if (!ctx.store.eventExists(r.eventId)) {
         const id = ctx.store.beginEvent(r.startedAt, r.trigger, false);
-        ctx.store.finishEvent(id, { status: 'failed', finishedAt: now, error: 'interrupted: the process stopped before the run finished' });
+        ctx.store.finishEvent(id, {
+          status: 'failed',
+          finishedAt: now,
+          error: 'interrupted: the process stopped before the run finished',
+        });
       }
     } else if (r.t === 'intent') {
       settle(r.action, 'recovered', { ...ctx, trackStates });
@@ -39,7 +43,9 @@ export function recoverInterruptedRun(ctx: RecoveryContext): number {
   const failed = ctx.store.failInterruptedEvents(now);
   removeScratch(ctx);
   if (records.length > 0 || failed.length > 0) {
-    ctx.log.warn(`the previous run was interrupted; recovered ${settled} journaled action(s) and will finish the work now`);
+    ctx.log.warn(
+      `the previous run was interrupted; recovered ${settled} journaled action(s) and will finish the work now`,
+    );
     ctx.store.save();
     ctx.journal.clear();
   }

@@ -70,7 +70,8 @@ export function summarize(first: Pass, outcomes: readonly Outcome[], last: Pass)
     if (a.type === 'download') {
       s.downloads++;
       s.bytesDownloaded += o.bytes ?? 0;
-    } else if (a.type === 'move' && !a.to.startsWith('.cratesync/')) s.moves++;
+    } else if (a.type === 'move' && !a.to.startsWith('.cratesync/') && !a.from.startsWith('.cratesync/'))
+      s.moves++;
     else if (a.type === 'link') s.linksCreated++;
     else if (a.type === 'relink') s.relinks++;
     else if (a.type === 'writeFile') s.playlistFiles++;
@@ -87,7 +88,9 @@ export function summarize(first: Pass, outcomes: readonly Outcome[], last: Pass)
 /** If the last pass was applied, what it wanted is done unless its outcome says otherwise. */
 function countRemaining(last: Pass, outcomes: readonly Outcome[]): number {
   const lastSet = new Set(last.actions);
-  const open = outcomes.filter((o) => lastSet.has(o.action) && (o.status === 'failed' || o.status === 'skipped'));
+  const open = outcomes.filter(
+    (o) => lastSet.has(o.action) && (o.status === 'failed' || o.status === 'skipped'),
+  );
   return lastSet.size > 0 && outcomes.some((o) => lastSet.has(o.action)) ? open.length : last.actions.length;
 }
 
@@ -107,5 +110,9 @@ function libraryFigures(p: Pass): Pick<RunSummary, 'playlists' | 'tracks' | 'ent
 
 function label(o: Outcome): string {
   const a = o.action;
-  return a.type === 'download' ? `download ${a.trackId}` : a.type === 'move' ? `move ${a.from}` : `${a.type} ${a.path}`;
+  return a.type === 'download'
+    ? `download ${a.trackId}`
+    : a.type === 'move'
+      ? `move ${a.from}`
+      : `${a.type} ${a.path}`;
 }

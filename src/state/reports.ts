@@ -5,7 +5,8 @@ import type { SqlValue } from 'sql.js';
 import type { Store } from './store.ts';
 
 const n = (v: SqlValue | undefined): number => Number(v ?? 0);
-const s = (v: SqlValue | undefined): string | undefined => (v === null || v === undefined ? undefined : String(v));
+const s = (v: SqlValue | undefined): string | undefined =>
+  v === null || v === undefined ? undefined : String(v);
 
 export interface LastRun {
   id: number;
@@ -45,7 +46,13 @@ export function statusReport(store: Store): StatusReport {
       `SELECT source_id, title, download_error, download_attempts, next_retry_at FROM tracks
        WHERE download_status = 'error' ORDER BY updated_at DESC LIMIT 20`,
     )
-    .map((r) => ({ trackId: String(r[0]), title: String(r[1]), error: s(r[2]) ?? '', attempts: n(r[3]), nextRetryAt: r[4] === null ? undefined : n(r[4]) }));
+    .map((r) => ({
+      trackId: String(r[0]),
+      title: String(r[1]),
+      error: s(r[2]) ?? '',
+      attempts: n(r[3]),
+      nextRetryAt: r[4] === null ? undefined : n(r[4]),
+    }));
   const runs = recentRuns(store, 5);
   return {
     playlists: { total: sum(playlists), byStatus: playlists },
@@ -101,7 +108,14 @@ function dedupeTotals(store: Store): StatusReport['dedupe'] {
 
 export interface DedupeReport {
   totals: StatusReport['dedupe'];
-  tracks: { trackId: string; title: string; artists: string[]; size: number; primary?: string; links: string[] }[];
+  tracks: {
+    trackId: string;
+    title: string;
+    artists: string[];
+    size: number;
+    primary?: string;
+    links: string[];
+  }[];
 }
 
 export function dedupeReport(store: Store, limit = 1000): DedupeReport {
@@ -115,9 +129,13 @@ export function dedupeReport(store: Store, limit = 1000): DedupeReport {
     list.push(String(p));
     linksByTrack.set(String(id), list);
   }
-  const ranked = [...linksByTrack].sort((a, b) => b[1].length - a[1].length || (a[0] < b[0] ? -1 : 1)).slice(0, limit);
+  const ranked = [...linksByTrack]
+    .sort((a, b) => b[1].length - a[1].length || (a[0] < b[0] ? -1 : 1))
+    .slice(0, limit);
   const tracks = ranked.map(([id, links]) => {
-    const r = store.query('SELECT title, artists, file_size, file_path FROM tracks WHERE source_id = ?', [id])[0];
+    const r = store.query('SELECT title, artists, file_size, file_path FROM tracks WHERE source_id = ?', [
+      id,
+    ])[0];
     return {
       trackId: id,
       title: s(r?.[0]) ?? id,
@@ -139,16 +157,39 @@ export interface PlaylistReport {
   lastModifiedAtSource?: string;
   lastSynced?: string;
   counts: { entries: number; primaries: number; links: number; missing: number };
-  entries: { position: number; trackId: string; title: string; artists: string[]; path?: string; primary: boolean; status: string; downloadStatus: string; downloadError?: string }[];
+  entries: {
+    position: number;
+    trackId: string;
+    title: string;
+    artists: string[];
+    path?: string;
+    primary: boolean;
+    status: string;
+    downloadStatus: string;
+    downloadError?: string;
+  }[];
   recentChanges: { runId: number; type: string; path?: string; status: string; error?: string }[];
 }
 
 /** A playlist by source id, exact local name, or case-insensitive name; undefined when none matches. */
-export function playlistReport(store: Store, nameOrId: string): PlaylistReport | { ambiguous: string[] } | undefined {
+export function playlistReport(
+  store: Store,
+  nameOrId: string,
+): PlaylistReport | { ambiguous: string[] } | undefined {
   let hits = store.query('SELECT id FROM playlists WHERE source_id = ? OR name = ?', [nameOrId, nameOrId]);
-  if (hits.length === 0) hits = store.query('SELECT id FROM playlists WHERE lower(name) = lower(?) OR local_folder_path LIKE ?', [nameOrId, `%/${nameOrId}`]);
+  if (hits.length === 0)
+    hits = store.query('SELECT id FROM playlists WHERE lower(name) = lower(?) OR local_folder_path LIKE ?', [
+      nameOrId,
+      `%/${nameOrId}`,
+    ]);
   if (hits.length > 1) {
-    return { ambiguous: hits.map((h) => String(store.query('SELECT name || \' (\' || source_id || \')\' FROM playlists WHERE id = ?', [h[0]!])[0]![0])) };
+    return {
+      ambiguous: hits.map((h) =>
+        String(
+          store.query("SELECT name || ' (' || source_id || ')' FROM playlists WHERE id = ?", [h[0]!])[0]![0],
+        ),
+      ),
+    };
   }
   const rowId = hits[0]?.[0];
   if (rowId === undefined) return undefined;
@@ -185,7 +226,13 @@ export function playlistReport(store: Store, nameOrId: string): PlaylistReport |
              WHERE path LIKE ? AND status != 'noop' ORDER BY id DESC LIMIT 20`,
             [`${folder}/%`],
           )
-          .map((r) => ({ runId: n(r[0]), type: String(r[1]), path: s(r[2]), status: String(r[3]), error: s(r[4]) }));
+          .map((r) => ({
+            runId: n(r[0]),
+            type: String(r[1]),
+            path: s(r[2]),
+            status: String(r[3]),
+            error: s(r[4]),
+          }));
   return {
     sourceId: String(p[0]),
     name: String(p[1]),

@@ -64,9 +64,15 @@ const statements = new WeakMap<Database, Map<string, Statement>>();
 
 function prepared(db: Database, sql: string): Statement {
   let cache = statements.get(db);
-  if (!cache) statements.set(db, (cache = new Map()));
+  if (!cache) {
+    cache = new Map();
+    statements.set(db, cache);
+  }
   let stmt = cache.get(sql);
-  if (!stmt) cache.set(sql, (stmt = db.prepare(sql)));
+  if (!stmt) {
+    stmt = db.prepare(sql);
+    cache.set(sql, stmt);
+  }
   return stmt;
 }
 
@@ -91,7 +97,8 @@ function run(db: Database, sql: string, params: SqlValue[] = []): void {
   }
 }
 
-const str = (v: SqlValue | undefined): string | undefined => (v === null || v === undefined ? undefined : String(v));
+const str = (v: SqlValue | undefined): string | undefined =>
+  v === null || v === undefined ? undefined : String(v);
 const num = (v: SqlValue | undefined): number | undefined =>
   v === null || v === undefined ? undefined : Number(v);
 
@@ -192,9 +199,20 @@ function wrapStore(file: DbFile) {
     },
 
     getOwned(path: string): OwnedEntry | undefined {
-      const r = rows(db, 'SELECT kind, track_source_id, playlist_source_id, size, hash FROM owned_paths WHERE path = ?', [path])[0];
+      const r = rows(
+        db,
+        'SELECT kind, track_source_id, playlist_source_id, size, hash FROM owned_paths WHERE path = ?',
+        [path],
+      )[0];
       if (!r) return undefined;
-      return { path, kind: String(r[0]) as OwnedKind, trackId: str(r[1]), playlistId: str(r[2]), size: num(r[3]), hash: str(r[4]) };
+      return {
+        path,
+        kind: String(r[0]) as OwnedKind,
+        trackId: str(r[1]),
+        playlistId: str(r[2]),
+        size: num(r[3]),
+        hash: str(r[4]),
+      };
     },
 
     dropOwned(path: string): void {
@@ -206,7 +224,8 @@ function wrapStore(file: DbFile) {
     /** Upserts catalogue metadata for tracks whose metadata hash differs from the stored one. */
     upsertTracks(records: TrackRecord[], now: string): number {
       const known = new Map<string, string>();
-      for (const [id, h] of rows(db, 'SELECT source_id, meta_hash FROM tracks')) known.set(String(id), String(h));
+      for (const [id, h] of rows(db, 'SELECT source_id, meta_hash FROM tracks'))
+        known.set(String(id), String(h));
       const changed = records.filter((r) => known.get(r.track.id) !== r.metaHash);
       if (changed.length === 0) return 0;
       transaction(() => {
@@ -284,8 +303,8 @@ function wrapStore(file: DbFile) {
     /** Forgets tracks that no mirrored playlist holds any more and that own no path. */
     forgetTracks(keep: Set<string>): number {
       const owning = new Set(
-        rows(db, 'SELECT DISTINCT track_source_id FROM owned_paths WHERE track_source_id IS NOT NULL').map((r) =>
-          String(r[0]),
+        rows(db, 'SELECT DISTINCT track_source_id FROM owned_paths WHERE track_source_id IS NOT NULL').map(
+          (r) => String(r[0]),
         ),
       );
       const gone = rows(db, 'SELECT source_id FROM tracks')
@@ -304,13 +323,15 @@ function wrapStore(file: DbFile) {
     /** Writes playlists (and their playlist_tracks rows) whose layout hash changed; drops the rest. */
     syncPlaylists(records: PlaylistRecord[], now: string): number {
       const known = new Map<string, string | undefined>();
-      for (const [id, h] of rows(db, 'SELECT source_id, layout_hash FROM playlists')) known.set(String(id), str(h));
+      for (const [id, h] of rows(db, 'SELECT source_id, layout_hash FROM playlists'))
+        known.set(String(id), str(h));
       const wanted = new Set(records.map((r) => r.sourceId));
       const stale = [...known.keys()].filter((id) => !wanted.has(id));
       const changed = records.filter((r) => known.get(r.sourceId) !== r.layoutHash);
       if (changed.length === 0 && stale.length === 0) return 0;
       const trackRowIds = new Map<string, number>();
-      for (const [rowId, id] of rows(db, 'SELECT id, source_id FROM tracks')) trackRowIds.set(String(id), Number(rowId));
+      for (const [rowId, id] of rows(db, 'SELECT id, source_id FROM tracks'))
+        trackRowIds.set(String(id), Number(rowId));
       transaction(() => {
         for (const id of stale) db.run('DELETE FROM playlists WHERE source_id = ?', [id]);
         const insertEntry = db.prepare(
@@ -413,7 +434,9 @@ function wrapStore(file: DbFile) {
 
     /** Marks runs a crashed process left in_progress as failed; returns their ids. */
     failInterruptedEvents(now: string): number[] {
-      const ids = rows(db, "SELECT id FROM sync_events WHERE status = 'in_progress'").map((r) => Number(r[0]));
+      const ids = rows(db, "SELECT id FROM sync_events WHERE status = 'in_progress'").map((r) =>
+        Number(r[0]),
+      );
       for (const id of ids) {
         write("UPDATE sync_events SET status = 'failed', finished_at = ?, error = ? WHERE id = ?", [
           now,

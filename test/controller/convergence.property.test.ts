@@ -18,7 +18,12 @@ afterAll(() => removeTempDir(base));
 
 // A small pool with collisions on purpose: t6 and t7 differ only by case, t8 shares t1's name.
 const TRACKS: Track[] = [
-  ...Array.from({ length: 7 }, (_, i) => ({ id: `t${i}`, title: `Song ${i}`, artists: [`Artist ${i % 3}`], durationSeconds: 180 + i })),
+  ...Array.from({ length: 7 }, (_, i) => ({
+    id: `t${i}`,
+    title: `Song ${i}`,
+    artists: [`Artist ${i % 3}`],
+    durationSeconds: 180 + i,
+  })),
   { id: 't7', title: 'song 6', artists: ['artist 0'], durationSeconds: 200 },
   { id: 't8', title: 'Song 1', artists: ['Artist 1'], durationSeconds: 201 },
   { id: 't9', title: 'Café / Night', artists: ['Zoë'], durationSeconds: 202 },
@@ -27,9 +32,9 @@ const NAMES = ['Deep House', 'deep house', 'Minimal', 'Disco', 'Café', 'Sunday 
 
 const trackId = fc.constantFrom(...TRACKS.map((t) => t.id));
 const playlist = (id: string) =>
-  fc.record({ name: fc.constantFrom(...NAMES), items: fc.array(trackId, { maxLength: 6 }) }).map(
-    (p): SourcePlaylist => ({ id, ...p }),
-  );
+  fc
+    .record({ name: fc.constantFrom(...NAMES), items: fc.array(trackId, { maxLength: 6 }) })
+    .map((p): SourcePlaylist => ({ id, ...p }));
 
 type Change =
   | { kind: 'add'; p: number; t: string; at: number }
@@ -45,7 +50,11 @@ const change: fc.Arbitrary<Change> = fc.oneof(
   fc.record({ kind: fc.constant('remove' as const), p: fc.nat(), at: fc.nat() }),
   fc.record({ kind: fc.constant('reorder' as const), p: fc.nat(), seed: fc.nat() }),
   fc.record({ kind: fc.constant('moveTrack' as const), from: fc.nat(), to: fc.nat(), at: fc.nat() }),
-  fc.record({ kind: fc.constant('addPlaylist' as const), name: fc.constantFrom(...NAMES), items: fc.array(trackId, { maxLength: 5 }) }),
+  fc.record({
+    kind: fc.constant('addPlaylist' as const),
+    name: fc.constantFrom(...NAMES),
+    items: fc.array(trackId, { maxLength: 5 }),
+  }),
   fc.record({ kind: fc.constant('removePlaylist' as const), p: fc.nat() }),
   fc.record({ kind: fc.constant('rename' as const), p: fc.nat(), name: fc.constantFrom(...NAMES) }),
 );
@@ -67,13 +76,18 @@ function applyChange(c: Catalog, ch: Change): Catalog {
     }
     case 'reorder': {
       const p = pick(ch.p);
-      if (p) p.items = p.items.map((t, i) => ({ t, k: (i * 7919 + ch.seed) % 101 })).sort((a, b) => a.k - b.k).map((x) => x.t);
+      if (p)
+        p.items = p.items
+          .map((t, i) => ({ t, k: (i * 7919 + ch.seed) % 101 }))
+          .sort((a, b) => a.k - b.k)
+          .map((x) => x.t);
       break;
     }
     case 'moveTrack': {
       const from = pick(ch.from);
       const to = pick(ch.to);
-      if (from && to && from.items.length > 0) to.items.push(...from.items.splice(ch.at % from.items.length, 1));
+      if (from && to && from.items.length > 0)
+        to.items.push(...from.items.splice(ch.at % from.items.length, 1));
       break;
     }
     case 'addPlaylist':
@@ -96,9 +110,11 @@ describe.each(['symlink', 'hardlink', 'copy'] as LinkMode[])('convergence in %s 
     let run = 0;
     await fc.assert(
       fc.asyncProperty(
-        fc.array(fc.nat(), { minLength: 1, maxLength: 4 }).chain((ids) =>
-          fc.tuple(fc.tuple(...ids.map((_, i) => playlist(`p${i}`))), fc.array(change, { maxLength: 5 })),
-        ),
+        fc
+          .array(fc.nat(), { minLength: 1, maxLength: 4 })
+          .chain((ids) =>
+            fc.tuple(fc.tuple(...ids.map((_, i) => playlist(`p${i}`))), fc.array(change, { maxLength: 5 })),
+          ),
         async ([initial, changes]) => {
           const root = `${base}/${links}-${run++}`;
           let catalog: Catalog = { playlists: initial, tracks: new Map(TRACKS.map((t) => [t.id, t])) };
@@ -112,7 +128,9 @@ describe.each(['symlink', 'hardlink', 'copy'] as LinkMode[])('convergence in %s 
             expect(result.status, JSON.stringify(result.summary.errors)).toBe('completed');
             if (catalog.playlists.every((p) => p.items.length === 0) && result.firstPass.unsafe) {
               // An empty listing where the library had content is never read as "delete everything".
-              expect(result.outcomes.filter((o) => o.action.type === 'remove' && o.status === 'applied')).toEqual([]);
+              expect(
+                result.outcomes.filter((o) => o.action.type === 'remove' && o.status === 'applied'),
+              ).toEqual([]);
               continue;
             }
             expect(checkLibrary(realFs, desired, catalog).problems).toEqual([]);

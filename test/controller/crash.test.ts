@@ -9,7 +9,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { planOnly } from '../../src/controller/reconcile.ts';
 import type { Fs } from '../../src/io/fs.ts';
 import type { Catalog, LinkMode, Track } from '../../src/types.ts';
-import { desiredFor, mutableSource, testDeps, fakeDownloader } from '../helpers/builders.ts';
+import { desiredFor, fakeDownloader, mutableSource, testDeps } from '../helpers/builders.ts';
 import { checkLibrary } from '../helpers/invariants.ts';
 import { makeTempDir, removeTempDir } from '../helpers/tmpdir.ts';
 
@@ -18,7 +18,12 @@ const base = makeTempDir('cratesync-crash-');
 afterAll(() => removeTempDir(base));
 const child = path.resolve(import.meta.dirname, '../helpers/crash-child.ts');
 
-const tracks: Track[] = Array.from({ length: 60 }, (_, i) => ({ id: `t${i}`, title: `Track ${i}`, artists: [`Artist ${i % 7}`], durationSeconds: 200 }));
+const tracks: Track[] = Array.from({ length: 60 }, (_, i) => ({
+  id: `t${i}`,
+  title: `Track ${i}`,
+  artists: [`Artist ${i % 7}`],
+  durationSeconds: 200,
+}));
 const before: Catalog['playlists'] = Array.from({ length: 6 }, (_, p) => ({
   id: `p${p}`,
   name: `List ${p}`,
@@ -26,7 +31,9 @@ const before: Catalog['playlists'] = Array.from({ length: 6 }, (_, p) => ({
 }));
 const after: Catalog['playlists'] = before
   .filter((p) => p.id !== 'p5')
-  .map((p) => (p.id === 'p0' ? { ...p, name: 'Renamed List' } : p.id === 'p1' ? { ...p, items: p.items.slice(5) } : p));
+  .map((p) =>
+    p.id === 'p0' ? { ...p, name: 'Renamed List' } : p.id === 'p1' ? { ...p, items: p.items.slice(5) } : p,
+  );
 
 function writeCatalog(file: string, playlists: Catalog['playlists']): Catalog {
   fs.writeFileSync(file, JSON.stringify({ playlists, tracks }));
@@ -36,12 +43,15 @@ function writeCatalog(file: string, playlists: Catalog['playlists']): Catalog {
 /** Runs the child; kills it `killAfterMs` after it reports start (never when undefined). */
 function runChild(root: string, catalogFile: string, links: LinkMode, killAfterMs?: number): Promise<string> {
   return new Promise((resolve, reject) => {
-    const proc = spawn(process.execPath, ['--import', 'tsx', child, root, catalogFile, links], { stdio: ['ignore', 'pipe', 'pipe'] });
+    const proc = spawn(process.execPath, ['--import', 'tsx', child, root, catalogFile, links], {
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
     let out = '';
     let err = '';
     proc.stdout.on('data', (d: Buffer) => {
       out += d.toString();
-      if (killAfterMs !== undefined && out.startsWith('started')) setTimeout(() => proc.kill('SIGKILL'), killAfterMs);
+      if (killAfterMs !== undefined && out.startsWith('started'))
+        setTimeout(() => proc.kill('SIGKILL'), killAfterMs);
     });
     proc.stderr.on('data', (d: Buffer) => {
       err += d.toString();
@@ -62,7 +72,12 @@ function partialFilesOutsideStaging(root: string): string[] {
       if (p === `${root}/.cratesync`) continue;
       if (e.isDirectory()) walk(p);
       else if (/tmp/.test(e.name)) found.push(p);
-      else if (e.isFile() && !fs.readFileSync(p, 'utf8').includes('cratesync-test-audio') && !e.name.endsWith('.m3u8')) found.push(p);
+      else if (
+        e.isFile() &&
+        !fs.readFileSync(p, 'utf8').includes('cratesync-test-audio') &&
+        !e.name.endsWith('.m3u8')
+      )
+        found.push(p);
     }
   };
   if (fs.existsSync(root)) walk(root);
@@ -85,7 +100,10 @@ describe('crash safety', () => {
       if (trial % 2 === 1) {
         await runChild(root, catalogFile, links);
         writeCatalog(catalogFile, after);
-        if (!(await runChild(root, catalogFile, links, Math.floor(Math.random() * 150))).includes('completed')) interrupted++;
+        if (
+          !(await runChild(root, catalogFile, links, Math.floor(Math.random() * 150))).includes('completed')
+        )
+          interrupted++;
       }
       const final = await runChild(root, catalogFile, links);
       expect(final).toContain('completed');
@@ -95,7 +113,10 @@ describe('crash safety', () => {
       const desired = desiredFor(root, { layout: { links } });
       expect(checkLibrary(realFs, desired, c).problems, `trial ${trial} (${links})`).toEqual([]);
       expect(partialFilesOutsideStaging(root)).toEqual([]);
-      const again = await planOnly(desired, testDeps(realFs, mutableSource(c).source, fakeDownloader(realFs)));
+      const again = await planOnly(
+        desired,
+        testDeps(realFs, mutableSource(c).source, fakeDownloader(realFs)),
+      );
       expect(again.actions, `trial ${trial}`).toEqual([]);
       fs.rmSync(root, { recursive: true, force: true });
     }

@@ -3,7 +3,14 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { planOnly, reconcile } from '../../src/controller/reconcile.ts';
 import type { Fs } from '../../src/io/fs.ts';
 import type { DesiredState } from '../../src/types.ts';
-import { catalogOf, desiredFor, fakeDownloader, mutableSource, testDeps, track } from '../helpers/builders.ts';
+import {
+  catalogOf,
+  desiredFor,
+  fakeDownloader,
+  mutableSource,
+  testDeps,
+  track,
+} from '../helpers/builders.ts';
 import { checkLibrary } from '../helpers/invariants.ts';
 import { makeTempDir, removeTempDir } from '../helpers/tmpdir.ts';
 
@@ -22,7 +29,11 @@ async function converge(desired: DesiredState, deps: ReturnType<typeof testDeps>
 
 describe('reconcile', () => {
   it('mirrors playlists with one real file per track, relative links and m3u8 files, then plans nothing', async () => {
-    const catalog = catalogOf({ 'Deep House': ['t1', 't2', 't3'], Minimal: ['t2', 't4'], Disco: ['t3', 't2', 't5'] });
+    const catalog = catalogOf({
+      'Deep House': ['t1', 't2', 't3'],
+      Minimal: ['t2', 't4'],
+      Disco: ['t3', 't2', 't5'],
+    });
     const src = mutableSource(catalog);
     const dl = fakeDownloader(realFs);
     const desired = desiredFor(root);
@@ -33,7 +44,9 @@ describe('reconcile', () => {
     expect(dl.calls.sort()).toEqual(['t1', 't2', 't3', 't4', 't5']);
     expect(checkLibrary(realFs, desired, catalog).problems).toEqual([]);
     expect(fs.lstatSync(`${root}/Playlists/Minimal/Artist t2 - Song t2.mp3`).isSymbolicLink()).toBe(true);
-    expect(fs.readlinkSync(`${root}/Playlists/Minimal/Artist t2 - Song t2.mp3`)).toBe('../Deep House/Artist t2 - Song t2.mp3');
+    expect(fs.readlinkSync(`${root}/Playlists/Minimal/Artist t2 - Song t2.mp3`)).toBe(
+      '../Deep House/Artist t2 - Song t2.mp3',
+    );
     expect(fs.readFileSync(`${root}/Playlists/Disco.m3u8`, 'utf8')).toBe(
       [
         '#EXTM3U',
@@ -64,7 +77,9 @@ describe('reconcile', () => {
     expect(dl.calls.length).toBe(2);
     expect(result.summary.moves).toBe(2);
     expect(fs.existsSync(`${root}/Playlists/Deep House`)).toBe(false);
-    expect(fs.readlinkSync(`${root}/Playlists/Minimal/Artist t2 - Song t2.mp3`)).toBe('../Deeper House/Artist t2 - Song t2.mp3');
+    expect(fs.readlinkSync(`${root}/Playlists/Minimal/Artist t2 - Song t2.mp3`)).toBe(
+      '../Deeper House/Artist t2 - Song t2.mp3',
+    );
     expect(checkLibrary(realFs, desired, renamed).problems).toEqual([]);
     expect(again.actions).toEqual([]);
   });
@@ -81,7 +96,9 @@ describe('reconcile', () => {
     const { again } = await converge(desired, deps);
     expect(dl.calls).toEqual(['t1']);
     expect(fs.lstatSync(`${root}/Playlists/B/Artist t1 - Song t1.mp3`).isFile()).toBe(true);
-    expect(fs.readlinkSync(`${root}/Playlists/C/Artist t1 - Song t1.mp3`)).toBe('../B/Artist t1 - Song t1.mp3');
+    expect(fs.readlinkSync(`${root}/Playlists/C/Artist t1 - Song t1.mp3`)).toBe(
+      '../B/Artist t1 - Song t1.mp3',
+    );
     expect(fs.existsSync(`${root}/Playlists/A/Artist t1 - Song t1.mp3`)).toBe(false);
     expect(checkLibrary(realFs, desired, next).problems).toEqual([]);
     expect(again.actions).toEqual([]);
@@ -154,7 +171,9 @@ describe('reconcile', () => {
     expect(fs.readFileSync(`${root}/Playlists/B/notes.txt`, 'utf8')).toBe('mine too');
     expect(fs.existsSync(`${root}/Playlists/A/Artist t1 - Song t1.mp3`)).toBe(false);
     expect(again.actions).toEqual([]);
-    expect(again.plans[0]!.skipped.some((s) => s.code === 'foreign' && s.path === 'Playlists/A/my own edit.wav')).toBe(true);
+    expect(
+      again.plans[0]!.skipped.some((s) => s.code === 'foreign' && s.path === 'Playlists/A/my own edit.wav'),
+    ).toBe(true);
   });
 
   it('a foreign file where a track belongs is reported and left alone', async () => {
@@ -227,6 +246,23 @@ describe('reconcile', () => {
     }
   });
 
+  it('in hardlink and copy modes a lost real file is rebuilt from a whole copy, not downloaded again', async () => {
+    for (const links of ['hardlink', 'copy'] as const) {
+      const dir = `${root}/${links}`;
+      const catalog = catalogOf({ A: ['t1'], B: ['t1'], C: ['t1'] });
+      const dl = fakeDownloader(realFs);
+      const desired = desiredFor(dir, { layout: { links } });
+      const deps = testDeps(realFs, mutableSource(catalog).source, dl);
+      await converge(desired, deps);
+      fs.unlinkSync(`${dir}/Playlists/A/Artist t1 - Song t1.mp3`);
+      const { result, again } = await converge(desired, deps);
+      expect(dl.calls).toEqual(['t1']);
+      expect(result.summary.moves).toBe(1);
+      expect(checkLibrary(realFs, desired, catalog).problems).toEqual([]);
+      expect(again.actions).toEqual([]);
+    }
+  });
+
   it('hostile names land inside the root with stable, valid names', async () => {
     const hostile = [
       track('h1', '../../etc/passwd', ['..']),
@@ -237,14 +273,36 @@ describe('reconcile', () => {
       track('h6', 'Same Name', ['Artist']),
       track('h7', 'same name', ['artist']),
     ];
-    const catalog = catalogOf({ '../..': ['h1', 'h2'], 'CON': ['h3', 'h4'], 'Dup#d1': ['h5', 'h6'], 'Dup#d2': ['h7', 'h1'], 'dup#d3': ['h6'] }, hostile);
+    const catalog = catalogOf(
+      {
+        '../..': ['h1', 'h2'],
+        CON: ['h3', 'h4'],
+        'Dup#d1': ['h5', 'h6'],
+        'Dup#d2': ['h7', 'h1'],
+        'dup#d3': ['h6'],
+      },
+      hostile,
+    );
     const src = mutableSource(catalog);
     const desired = desiredFor(root);
     const deps = testDeps(realFs, src.source, fakeDownloader(realFs));
     const { again } = await converge(desired, deps);
     expect(again.actions).toEqual([]);
     const folders = (fs.readdirSync(`${root}/Playlists`) as string[]).sort();
-    expect(folders).toEqual(['.._', '.._.m3u8', 'CON_', 'CON_.m3u8', 'Dup', 'Dup (2)', 'Dup (2).m3u8', 'Dup.m3u8', 'dup (3)', 'dup (3).m3u8'].sort());
+    expect(folders).toEqual(
+      [
+        '.._',
+        '.._.m3u8',
+        'CON_',
+        'CON_.m3u8',
+        'Dup',
+        'Dup (2)',
+        'Dup (2).m3u8',
+        'Dup.m3u8',
+        'dup (3)',
+        'dup (3).m3u8',
+      ].sort(),
+    );
     for (const f of folders) {
       if (f.endsWith('.m3u8')) continue;
       for (const name of fs.readdirSync(`${root}/Playlists/${f}`) as string[]) {

@@ -6,13 +6,23 @@ import type { Deps } from '../../src/controller/reconcile.ts';
 import type { Fs } from '../../src/io/fs.ts';
 import type { Catalog, DesiredState, Downloader, Logger, SourcePlaylist, Track } from '../../src/types.ts';
 
-export function desiredFor(root: string, patch: Partial<Omit<DesiredState, 'layout'>> & { layout?: Partial<DesiredState['layout']> } = {}): DesiredState {
+export function desiredFor(
+  root: string,
+  patch: Partial<Omit<DesiredState, 'layout'>> & { layout?: Partial<DesiredState['layout']> } = {},
+): DesiredState {
   const { layout, ...rest } = patch;
   return {
     file: path.join(root, 'library.yaml'),
     root,
     source: { provider: 'demo', demo: { seed: 1, playlists: 3, tracks: 10 } },
-    layout: { playlists: 'Playlists', filename: '{artists} - {title}', links: 'symlink', primary: 'first-listed', playlistFiles: 'm3u8', ...layout },
+    layout: {
+      playlists: 'Playlists',
+      filename: '{artists} - {title}',
+      links: 'symlink',
+      primary: 'first-listed',
+      playlistFiles: 'm3u8',
+      ...layout,
+    },
     playlists: [{ kind: 'select', select: 'all', exclude: [] }],
     children: [],
     prune: { mode: 'trash', maxDeletions: 10_000 },
@@ -41,7 +51,11 @@ export function cloneCatalog(c: Catalog): Catalog {
 }
 
 /** A source whose catalogue the test swaps between runs. */
-export function mutableSource(initial: Catalog): { source: Deps['source']; set(c: Catalog): void; fail(err?: Error): void } {
+export function mutableSource(initial: Catalog): {
+  source: Deps['source'];
+  set(c: Catalog): void;
+  fail(err?: Error): void;
+} {
   let current = initial;
   let failure: Error | undefined;
   return {
@@ -67,7 +81,10 @@ export function fakeAudio(id: string): string {
   return `cratesync-test-audio ${id}\n${'.'.repeat(64)}\n`;
 }
 
-export function fakeDownloader(fs: Fs, opts: { failIds?: Set<string>; extension?: string | null } = {}): Downloader & { calls: string[] } {
+export function fakeDownloader(
+  fs: Fs,
+  opts: { failIds?: Set<string>; extension?: string | null } = {},
+): Downloader & { calls: string[] } {
   const calls: string[] = [];
   const ext = opts.extension === undefined ? 'mp3' : opts.extension;
   return {
@@ -86,7 +103,12 @@ export function fakeDownloader(fs: Fs, opts: { failIds?: Set<string>; extension?
 
 export const silentLog: Logger = { info() {}, warn() {}, error() {} };
 
-export function testDeps(fs: Fs, source: Deps['source'], downloader: Downloader, clock = { t: Date.UTC(2026, 0, 1) }): Deps {
+export function testDeps(
+  fs: Fs,
+  source: Deps['source'],
+  downloader: Downloader,
+  clock = { t: Date.UTC(2026, 0, 1) },
+): Deps {
   return {
     fs,
     source,

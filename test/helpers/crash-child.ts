@@ -10,13 +10,19 @@ import type { Catalog, LinkMode, Track } from '../../src/types.ts';
 import { desiredFor, fakeAudio, silentLog } from './builders.ts';
 
 const [root, catalogFile, links] = process.argv.slice(2) as [string, string, LinkMode];
-const raw = JSON.parse(fs.readFileSync(catalogFile, 'utf8')) as { playlists: Catalog['playlists']; tracks: Track[] };
+const raw = JSON.parse(fs.readFileSync(catalogFile, 'utf8')) as {
+  playlists: Catalog['playlists'];
+  tracks: Track[];
+};
 const catalog: Catalog = { playlists: raw.playlists, tracks: new Map(raw.tracks.map((t) => [t.id, t])) };
 const pause = () => new Promise((r) => setTimeout(r, 1));
 
 process.stdout.write('started\n');
 const result = await reconcile(
-  desiredFor(root, { layout: { links }, download: { tool: 'synth', output: '', concurrency: 3, retries: 0 } }),
+  desiredFor(root, {
+    layout: { links },
+    download: { tool: 'synth', output: '', concurrency: 3, retries: 0 },
+  }),
   {
     fs: fs as unknown as Fs,
     source: { provider: 'test', observe: async () => catalog },

@@ -49,10 +49,12 @@ export function checkLibrary(
       } else if (st.isFile()) {
         const id = trackOf(fs, abs) ?? '?';
         tracks.set(id, name);
-        if (desired.layout.links === 'symlink' || !realFiles.has(id)) realFiles.set(id, [...(realFiles.get(id) ?? []), abs]);
+        if (desired.layout.links === 'symlink' || !realFiles.has(id))
+          realFiles.set(id, [...(realFiles.get(id) ?? []), abs]);
         else if (desired.layout.links === 'hardlink') {
           const first = fs.statSync(realFiles.get(id)![0]!);
-          if (first.ino !== st.ino) problems.push(`hard link ${abs} is not the same file as ${realFiles.get(id)![0]}`);
+          if (first.ino !== st.ino)
+            problems.push(`hard link ${abs} is not the same file as ${realFiles.get(id)![0]}`);
         }
       }
     }
@@ -68,7 +70,9 @@ export function checkLibrary(
   for (const p of mirrored) {
     const want = new Set(p.items.filter((i) => catalog.tracks.has(i) && !unavailable.has(i)));
     // Find this playlist's folder: the one whose track set matches and that no other playlist took.
-    const match = [...folderTracks].find(([f, t]) => !claimed.has(f) && sameSet(new Set(t.keys()), want) && nameFits(f, p.name));
+    const match = [...folderTracks].find(
+      ([f, t]) => !claimed.has(f) && sameSet(new Set(t.keys()), want) && nameFits(f, p.name),
+    );
     if (!match) {
       problems.push(`no folder holds exactly the tracks of playlist "${p.name}" (${[...want].join(',')})`);
       continue;
@@ -80,17 +84,21 @@ export function checkLibrary(
         problems.push(`missing ${m3u}`);
         continue;
       }
-      const lines = String(fs.readFileSync(m3u, 'utf8')).split('\n').filter((l) => l !== '' && !l.startsWith('#'));
+      const lines = String(fs.readFileSync(m3u, 'utf8'))
+        .split('\n')
+        .filter((l) => l !== '' && !l.startsWith('#'));
       const expected = p.items.filter((i) => want.has(i));
       const got = lines.map((l) => {
         const abs = nodePath.resolve(base, l);
         return fs.existsSync(abs) ? trackOf(fs, abs) : `missing:${l}`;
       });
-      if (got.join(',') !== expected.join(',')) problems.push(`${m3u} lists ${got.join(',')} instead of ${expected.join(',')}`);
+      if (got.join(',') !== expected.join(','))
+        problems.push(`${m3u} lists ${got.join(',')} instead of ${expected.join(',')}`);
     }
   }
   for (const [f, t] of folderTracks) {
-    if (!claimed.has(f) && t.size > 0) problems.push(`folder ${f} belongs to no mirrored playlist but holds ${t.size} track(s)`);
+    if (!claimed.has(f) && t.size > 0)
+      problems.push(`folder ${f} belongs to no mirrored playlist but holds ${t.size} track(s)`);
   }
   return { problems };
 }
@@ -101,6 +109,10 @@ function sameSet(a: Set<string>, b: Set<string>): boolean {
 
 /** Folder names are sanitized and may carry a collision suffix; compare loosely. */
 function nameFits(folder: string, name: string): boolean {
-  const clean = (s: string) => s.normalize('NFC').toLowerCase().replace(/[^\p{L}\p{N}]+/gu, '');
+  const clean = (s: string) =>
+    s
+      .normalize('NFC')
+      .toLowerCase()
+      .replace(/[^\p{L}\p{N}]+/gu, '');
   return clean(folder.replace(/ \(\d+\)$/, '')).startsWith(clean(name).slice(0, 20)) || clean(name) === '';
 }

@@ -52,7 +52,8 @@ function mkdir(a: Of<'mkdir'>, ctx: ApplyContext): Executed {
 async function download(a: Of<'download'>, ctx: ApplyContext): Promise<Executed> {
   const { fs } = ctx;
   const guessedExt = path.posix.extname(a.staged);
-  if (guessedExt !== '' && statEntry(fs, absPath(ctx, a.staged))?.type === 'file') return { status: 'noop', staged: a.staged };
+  if (guessedExt !== '' && statEntry(fs, absPath(ctx, a.staged))?.type === 'file')
+    return { status: 'noop', staged: a.staged };
   const track = ctx.tracks.get(a.trackId);
   if (!track) return skip('the source no longer describes this track');
   const tmp = absPath(ctx, `${ctx.staging}/tmp-${safeId(a.trackId)}`);
@@ -88,10 +89,13 @@ async function download(a: Of<'download'>, ctx: ApplyContext): Promise<Executed>
 function move(a: Of<'move'>, ctx: ApplyContext): Executed {
   const { fs } = ctx;
   const from = statEntry(fs, absPath(ctx, a.from));
+  if (a.from === a.to) return from?.type === 'file' ? done() : skip(`the file to promote is gone: ${a.from}`);
   const to = statEntry(fs, absPath(ctx, a.to));
   if (!from) {
     const owner = ctx.store.getOwned(a.to);
-    return to?.type === 'file' && owner?.trackId === a.trackId ? noop : skip(`the file to move is gone: ${a.from}`);
+    return to?.type === 'file' && owner?.trackId === a.trackId
+      ? noop
+      : skip(`the file to move is gone: ${a.from}`);
   }
   if (from.type !== 'file') return skip(`expected a file at ${a.from}, found a ${from.type}`);
   if (to) return skip(`the destination is occupied: ${a.to}`);
@@ -168,13 +172,15 @@ function remove(a: Of<'remove'>, ctx: ApplyContext): Executed {
       fs.rmdirSync(at);
     } catch (err) {
       const code = (err as { code?: string }).code;
-      if (code === 'ENOTEMPTY' || code === 'EEXIST') return skip('folder still holds files cratesync does not own');
+      if (code === 'ENOTEMPTY' || code === 'EEXIST')
+        return skip('folder still holds files cratesync does not own');
       throw err;
     }
     return done();
   }
   if (d.type === 'dir') return skip(`expected a file at ${a.path}, found a folder`);
-  if (a.kind === 'symlink' && d.type !== 'symlink') return skip(`expected a link at ${a.path}; it was replaced`);
+  if (a.kind === 'symlink' && d.type !== 'symlink')
+    return skip(`expected a link at ${a.path}; it was replaced`);
   if (a.mode === 'trash' && d.type === 'file') {
     const dest = absPath(ctx, `${ctx.trash}/${a.path}`);
     fs.mkdirSync(path.dirname(dest), { recursive: true });

@@ -30,7 +30,9 @@ export function mergePlans(plans: readonly Plan[]): Action[] {
   const all = plans.flatMap((p) => p.actions).map((a, i) => ({ a, i, r: rank.get(phaseOf(a))! }));
   all.sort((x, y) => x.r - y.r || x.i - y.i);
   // Folders of removed playlists go after every file removal, deepest first (the planner sorted them).
-  const files = all.filter((x) => !(x.r === rank.get('prune') && x.a.type === 'remove' && x.a.kind === 'dir'));
+  const files = all.filter(
+    (x) => !(x.r === rank.get('prune') && x.a.type === 'remove' && x.a.kind === 'dir'),
+  );
   const dirs = all.filter((x) => x.r === rank.get('prune') && x.a.type === 'remove' && x.a.kind === 'dir');
   return [...files, ...dirs].map((x) => x.a);
 }

@@ -17,14 +17,22 @@ export class FatalApplyError extends Error {
   override readonly name = 'FatalApplyError';
 }
 
-export async function applyActions(actions: readonly Action[], ctx: ApplyContext, journal: Journal): Promise<Outcome[]> {
+export async function applyActions(
+  actions: readonly Action[],
+  ctx: ApplyContext,
+  journal: Journal,
+): Promise<Outcome[]> {
   const outcomes: Outcome[] = [];
   let seq = 0;
   let fatal: Error | undefined;
 
   const runOne = async (a: Action): Promise<void> => {
     if (fatal || ctx.signal.aborted) {
-      outcomes.push({ action: a, status: 'skipped', error: fatal ? `not run: ${fatal.message}` : 'cancelled' });
+      outcomes.push({
+        action: a,
+        status: 'skipped',
+        error: fatal ? `not run: ${fatal.message}` : 'cancelled',
+      });
       return;
     }
     try {
@@ -81,7 +89,8 @@ function* phaseGroups(actions: readonly Action[]): Generator<Action[]> {
 }
 
 function diskMessage(code: string, message: string): string {
-  if (code === 'ENOSPC' || code === 'EDQUOT') return `the disk is full (${message}); free some space and run again`;
+  if (code === 'ENOSPC' || code === 'EDQUOT')
+    return `the disk is full (${message}); free some space and run again`;
   return `the library is on a read-only filesystem (${message})`;
 }
 

@@ -32,7 +32,10 @@ export function settle(
   switch (a.type) {
     case 'mkdir':
       // A folder that already existed may be the user's: only one we made becomes ours.
-      if ((status === 'applied' || status === 'recovered') && statEntry(fs, absPath(ctx, a.path))?.type === 'dir') {
+      if (
+        (status === 'applied' || status === 'recovered') &&
+        statEntry(fs, absPath(ctx, a.path))?.type === 'dir'
+      ) {
         store.putOwned({ path: a.path, kind: 'dir', playlistId: a.playlistId || undefined }, now);
       }
       return;
@@ -41,7 +44,12 @@ export function settle(
         const attempts = (ctx.trackStates.get(a.trackId)?.attempts ?? 0) + 1;
         store.setDownloadState(
           a.trackId,
-          { downloadStatus: 'error', downloadError: detail.error, attempts, nextRetryAt: ctx.now() + retryDelayMs(attempts) },
+          {
+            downloadStatus: 'error',
+            downloadError: detail.error,
+            attempts,
+            nextRetryAt: ctx.now() + retryDelayMs(attempts),
+          },
           now,
         );
         return;
@@ -70,12 +78,16 @@ export function settle(
     case 'move': {
       const to = statEntry(fs, absPath(ctx, a.to));
       const from = statEntry(fs, absPath(ctx, a.from));
-      if (to?.type !== 'file' || from) return;
+      if (to?.type !== 'file' || (from && a.from !== a.to)) return;
       const old = store.getOwned(a.from);
       const kind = a.to.startsWith(`${ctx.staging}/`) ? 'staged' : 'primary';
       store.putOwned({ path: a.to, kind, trackId: a.trackId, size: to.size, hash: old?.hash }, now);
-      store.dropOwned(a.from);
-      store.setDownloadState(a.trackId, { downloadStatus: 'downloaded', filePath: a.to, fileSize: to.size }, now);
+      if (a.from !== a.to) store.dropOwned(a.from);
+      store.setDownloadState(
+        a.trackId,
+        { downloadStatus: 'downloaded', filePath: a.to, fileSize: to.size },
+        now,
+      );
       return;
     }
     case 'link':
@@ -83,7 +95,13 @@ export function settle(
       if (!linkHolds(a, ctx as ApplyContext)) return;
       const d = statEntry(fs, absPath(ctx, a.path));
       store.putOwned(
-        { path: a.path, kind: a.mode, trackId: a.trackId, playlistId: a.playlistId, size: d?.type === 'file' ? d.size : undefined },
+        {
+          path: a.path,
+          kind: a.mode,
+          trackId: a.trackId,
+          playlistId: a.playlistId,
+          size: d?.type === 'file' ? d.size : undefined,
+        },
         now,
       );
       return;
@@ -92,7 +110,10 @@ export function settle(
       const at = absPath(ctx, a.path);
       const d = statEntry(fs, at);
       if (d?.type !== 'file' || hashText(String(fs.readFileSync(at, 'utf8'))) !== a.hash) return;
-      store.putOwned({ path: a.path, kind: 'playlistFile', playlistId: a.playlistId, size: d.size, hash: a.hash }, now);
+      store.putOwned(
+        { path: a.path, kind: 'playlistFile', playlistId: a.playlistId, size: d.size, hash: a.hash },
+        now,
+      );
       return;
     }
     case 'remove': {
@@ -121,5 +142,7 @@ function findStaged(staged: string, ctx: SettleContext): string | undefined {
 }
 
 function hashFile(ctx: SettleContext, rel: string): string {
-  return createHash('sha1').update(ctx.fs.readFileSync(absPath(ctx, rel))).digest('hex');
+  return createHash('sha1')
+    .update(ctx.fs.readFileSync(absPath(ctx, rel)))
+    .digest('hex');
 }

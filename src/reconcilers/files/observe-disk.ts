@@ -6,7 +6,12 @@ import type { Fs } from '../../io/fs.ts';
 import type { DiskEntry, DiskState } from '../../types.ts';
 
 /** Walks each root-relative folder in `folders` (missing ones are fine) and returns every entry below. */
-export function walkDisk(fs: Fs, root: string, folders: readonly string[], into: DiskState = new Map()): DiskState {
+export function walkDisk(
+  fs: Fs,
+  root: string,
+  folders: readonly string[],
+  into: DiskState = new Map(),
+): DiskState {
   const stack = [...folders];
   for (const folder of folders) statInto(fs, root, folder, into);
   while (stack.length > 0) {
@@ -45,7 +50,13 @@ export function statEntry(fs: Fs, abs: string): DiskEntry | undefined {
   }
   if (!st) return undefined;
   const type = st.isSymbolicLink() ? 'symlink' : st.isFile() ? 'file' : st.isDirectory() ? 'dir' : 'other';
-  const entry: DiskEntry = { type, size: Number(st.size), mtimeMs: Number(st.mtimeMs), ino: Number(st.ino), nlink: Number(st.nlink) };
+  const entry: DiskEntry = {
+    type,
+    size: Number(st.size),
+    mtimeMs: Number(st.mtimeMs),
+    ino: Number(st.ino),
+    nlink: Number(st.nlink),
+  };
   if (type === 'symlink') entry.target = String(fs.readlinkSync(abs));
   return entry;
 }

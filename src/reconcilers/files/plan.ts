@@ -9,7 +9,17 @@
 // - actions come out in apply order: folders, downloads, evictions, moves, links, then prune.
 
 import path from 'node:path';
-import type { Action, DesiredState, DiskEntry, DiskState, LinkMode, OwnedEntry, Plan, Skipped, StateView } from '../../types.ts';
+import type {
+  Action,
+  DesiredState,
+  DiskEntry,
+  DiskState,
+  LinkMode,
+  OwnedEntry,
+  Plan,
+  Skipped,
+  StateView,
+} from '../../types.ts';
 import { type Layout, primaryPath } from './layout.ts';
 
 export interface FilesObserved {
@@ -80,7 +90,11 @@ export function planFiles(desired: DesiredState, o: FilesObserved): Plan {
   const byTrack = indexByTrack(state);
   const owns = (p: string, kind?: OwnedEntry['kind'], trackId?: string): boolean => {
     const e = state.owned.get(p);
-    return e !== undefined && (kind === undefined || e.kind === kind) && (trackId === undefined || e.trackId === trackId);
+    return (
+      e !== undefined &&
+      (kind === undefined || e.kind === kind) &&
+      (trackId === undefined || e.trackId === trackId)
+    );
   };
   const isFile = (p: string): boolean => disk.get(p)?.type === 'file';
 
@@ -91,7 +105,10 @@ export function planFiles(desired: DesiredState, o: FilesObserved): Plan {
   const blockedDirs = new Set<string>();
 
   // ------------------------------------------------------------------ primaries: keep, move, or download
-  const primaries = [...want].filter(([, w]) => w.kind === 'primary') as [string, Extract<Want, { kind: 'primary' }>][];
+  const primaries = [...want].filter(([, w]) => w.kind === 'primary') as [
+    string,
+    Extract<Want, { kind: 'primary' }>,
+  ][];
   const usedSources = new Set<string>();
   for (const [dest, w] of primaries) {
     const { trackId } = w;
@@ -101,10 +118,22 @@ export function planFiles(desired: DesiredState, o: FilesObserved): Plan {
     }
     const occupant = disk.get(dest);
     if (occupant && !state.owned.has(dest)) {
-      skipped.push({ code: 'foreign', path: dest, trackId, reason: 'a file cratesync does not own is in the way' });
+      skipped.push({
+        code: 'foreign',
+        path: dest,
+        trackId,
+        reason: 'a file cratesync does not own is in the way',
+      });
       continue;
     }
-    const source = currentCopy(trackId, o, mode, usedSources, byTrack);
+    const source = currentCopy(trackId, dest, o, mode, usedSources, byTrack);
+    if (source === dest) {
+      // A whole copy of the track already sits where its real file belongs: it becomes the real file.
+      moves.push({ type: 'move', from: dest, to: dest, trackId, reason: 'promote in place' });
+      usedSources.add(dest);
+      placed.set(trackId, dest);
+      continue;
+    }
     if (source !== undefined) {
       if (o.unsafe) {
         skipped.push({ code: 'unsafe-source', path: source, trackId, reason: `not moving: ${o.unsafe}` });
@@ -154,7 +183,12 @@ export function planFiles(desired: DesiredState, o: FilesObserved): Plan {
     const d = disk.get(at);
     const mine = state.owned.get(at);
     if (d && !mine) {
-      skipped.push({ code: 'foreign', path: at, trackId: w.trackId, reason: 'a file cratesync does not own is in the way' });
+      skipped.push({
+        code: 'foreign',
+        path: at,
+        trackId: w.trackId,
+        reason: 'a file cratesync does not own is in the way',
+      });
       continue;
     }
     if (d && mine && linkHolds(mode, d, mine, target, w.trackId, primary, o)) continue;
@@ -164,12 +198,16 @@ export function planFiles(desired: DesiredState, o: FilesObserved): Plan {
       leaving.add(at);
     }
     const fields = { path: at, target, mode, trackId: w.trackId, playlistId: w.playlistId };
-    links.push(d && !leaving.has(at) ? { type: 'relink', ...fields, reason: relinkReason(d, mine!) } : { type: 'link', ...fields });
+    links.push(
+      d && !leaving.has(at)
+        ? { type: 'relink', ...fields, reason: relinkReason(d, mine!) }
+        : { type: 'link', ...fields },
+    );
   }
 
   // Destinations of moves that hold an owned entry which stays put must be cleared first.
   for (const m of moves) {
-    if (!disk.has(m.to) || leaving.has(m.to)) continue;
+    if (m.from === m.to || !disk.has(m.to) || leaving.has(m.to)) continue;
     const mine = state.owned.get(m.to);
     if (!mine) continue;
     evictions.push(removal(m.to, mine, desired, 'replaced by the real file'));
@@ -184,7 +222,12 @@ export function planFiles(desired: DesiredState, o: FilesObserved): Plan {
     if (want.has(p) || wantedDirs.has(p) || leaving.has(p) || usedSources.has(p)) continue;
     if (mine.kind === 'playlistFile') continue; // the playlists target owns those
     if (mine.trackId !== undefined && undescribed.has(mine.trackId) && disk.has(p)) {
-      skipped.push({ code: 'missing-track', path: p, trackId: mine.trackId, reason: 'the source lists this track but did not describe it; kept' });
+      skipped.push({
+        code: 'missing-track',
+        path: p,
+        trackId: mine.trackId,
+        reason: 'the source lists this track but did not describe it; kept',
+      });
       blockedDirs.add(path.posix.dirname(p));
       continue;
     }
@@ -209,14 +252,23 @@ export function planFiles(desired: DesiredState, o: FilesObserved): Plan {
   }
 
   const budget = o.deletionBudget ?? desired.prune.maxDeletions;
-  const gated = gateRemovals([...evictions, ...prune], { ...desired, prune: { ...desired.prune, maxDeletions: budget } }, o, skipped);
+  const gated = gateRemovals(
+    [...evictions, ...prune],
+    { ...desired, prune: { ...desired.prune, maxDeletions: budget } },
+    o,
+    skipped,
+  );
   const keptEvictions = gated.filter((r) => evictions.includes(r));
   const droppedEvictions = new Set(evictions.filter((r) => !gated.includes(r)).map((r) => r.path));
   const keptPrune = gated.filter((r) => prune.includes(r));
   const keptDirs = dirRemovals.filter((r) => {
     if (o.unsafe || desired.prune.mode === 'off') return false;
     if (blockedDirs.has(r.path)) {
-      skipped.push({ code: 'not-empty', path: r.path, reason: 'folder holds files cratesync does not own; left in place' });
+      skipped.push({
+        code: 'not-empty',
+        path: r.path,
+        reason: 'folder holds files cratesync does not own; left in place',
+      });
       return false;
     }
     return true;
@@ -225,7 +277,12 @@ export function planFiles(desired: DesiredState, o: FilesObserved): Plan {
   // A placement whose eviction was refused cannot happen this pass.
   const finalMoves = moves.filter((m) => {
     if (!droppedEvictions.has(m.to)) return true;
-    skipped.push({ code: 'conflict', path: m.to, trackId: m.trackId, reason: 'cannot clear the way without a removal' });
+    skipped.push({
+      code: 'conflict',
+      path: m.to,
+      trackId: m.trackId,
+      reason: 'cannot clear the way without a removal',
+    });
     return false;
   });
   const finalLinks = links.filter((l) => !('path' in l) || !droppedEvictions.has(l.path));
@@ -253,6 +310,7 @@ export function planFiles(desired: DesiredState, o: FilesObserved): Plan {
 /** An existing owned copy of the track's audio that can become the real file without downloading. */
 function currentCopy(
   trackId: string,
+  dest: string,
   o: FilesObserved,
   mode: LinkMode,
   used: Set<string>,
@@ -261,14 +319,24 @@ function currentCopy(
   const ts = o.state.tracks.get(trackId);
   const fp = ts?.filePath;
   const recorded = fp === undefined ? undefined : o.state.owned.get(fp);
-  if (fp !== undefined && !used.has(fp) && o.disk.get(fp)?.type === 'file' && recorded?.kind === 'primary' && recorded.trackId === trackId) {
+  if (
+    fp !== undefined &&
+    !used.has(fp) &&
+    o.disk.get(fp)?.type === 'file' &&
+    recorded?.kind === 'primary' &&
+    recorded.trackId === trackId
+  ) {
     return fp;
   }
   const staged = stagedCopy(trackId, o, byTrack);
   if (staged !== undefined && !used.has(staged)) return staged;
   if (mode === 'symlink') return undefined;
-  // In hardlink and copy modes every link is a whole file: one of them can stand in for a lost primary.
-  for (const e of byTrack.get(trackId) ?? []) {
+  // In hardlink and copy modes every link is a whole file: one of them can stand in for a lost primary,
+  // best the one already at the destination.
+  const candidates = [...(byTrack.get(trackId) ?? [])].sort(
+    (a, b) => Number(b.path === dest) - Number(a.path === dest),
+  );
+  for (const e of candidates) {
     if ((e.kind !== 'copy' && e.kind !== 'hardlink') || used.has(e.path)) continue;
     const d = o.disk.get(e.path);
     if (d?.type === 'file' && (ts?.fileSize === undefined || d.size === ts.fileSize)) return e.path;
@@ -276,7 +344,11 @@ function currentCopy(
   return undefined;
 }
 
-function stagedCopy(trackId: string, o: FilesObserved, byTrack: Map<string, OwnedEntry[]>): string | undefined {
+function stagedCopy(
+  trackId: string,
+  o: FilesObserved,
+  byTrack: Map<string, OwnedEntry[]>,
+): string | undefined {
   for (const e of byTrack.get(trackId) ?? []) {
     if (e.kind === 'staged' && o.disk.get(e.path)?.type === 'file') return e.path;
   }
@@ -307,7 +379,7 @@ function linkHolds(
   if (mode === 'symlink') return d.type === 'symlink' && d.target === target;
   if (d.type !== 'file') return false;
   const p = o.disk.get(primary);
-  if (!p || p.type !== 'file') return false;
+  if (p?.type !== 'file') return false;
   return mode === 'hardlink' ? d.ino === p.ino : d.size === p.size;
 }
 
@@ -328,7 +400,12 @@ function removal(p: string, mine: OwnedEntry, desired: DesiredState, reason: str
  * Applies prune.mode, prune.maxDeletions and the unsafe-source rule. Removals of paths that are already
  * gone only forget them and are always allowed.
  */
-export function gateRemovals(removals: Remove[], desired: DesiredState, o: { unsafe?: string; disk: DiskState }, skipped: Skipped[]): Remove[] {
+export function gateRemovals(
+  removals: Remove[],
+  desired: DesiredState,
+  o: { unsafe?: string; disk: DiskState },
+  skipped: Skipped[],
+): Remove[] {
   const kept: Remove[] = [];
   let deletions = 0;
   for (const r of removals) {
@@ -341,12 +418,20 @@ export function gateRemovals(removals: Remove[], desired: DesiredState, o: { uns
       continue;
     }
     if (desired.prune.mode === 'off' && r.kind !== 'staged') {
-      skipped.push({ code: 'prune-off', path: r.path, reason: `would remove (${r.reason}); prune.mode is off` });
+      skipped.push({
+        code: 'prune-off',
+        path: r.path,
+        reason: `would remove (${r.reason}); prune.mode is off`,
+      });
       continue;
     }
     if (CONTENT_KINDS.has(r.kind)) {
       if (deletions >= desired.prune.maxDeletions) {
-        skipped.push({ code: 'deletion-cap', path: r.path, reason: `prune.maxDeletions (${desired.prune.maxDeletions}) reached this run` });
+        skipped.push({
+          code: 'deletion-cap',
+          path: r.path,
+          reason: `prune.maxDeletions (${desired.prune.maxDeletions}) reached this run`,
+        });
         continue;
       }
       deletions++;
@@ -400,5 +485,6 @@ export function safeId(id: string): string {
   return id.replace(/[^A-Za-z0-9._-]/g, '_');
 }
 
-const byPath = (a: Action, b: Action): number => cmp((a as { path: string }).path, (b as { path: string }).path);
+const byPath = (a: Action, b: Action): number =>
+  cmp((a as { path: string }).path, (b as { path: string }).path);
 const cmp = (a: string, b: string): number => (a < b ? -1 : a > b ? 1 : 0);

@@ -4,9 +4,18 @@
 
 import { createHash } from 'node:crypto';
 import path from 'node:path';
-import type { Action, DesiredState, DiskState, OwnedEntry, Plan, Skipped, StateView, Track } from '../../types.ts';
+import type {
+  Action,
+  DesiredState,
+  DiskState,
+  OwnedEntry,
+  Plan,
+  Skipped,
+  StateView,
+  Track,
+} from '../../types.ts';
+import type { LaidOutPlaylist, Layout } from '../files/layout.ts';
 import { gateRemovals } from '../files/plan.ts';
-import type { Layout, LaidOutPlaylist } from '../files/layout.ts';
 
 export interface PlaylistsObserved {
   layout: Layout;
@@ -58,10 +67,16 @@ export function planPlaylists(desired: DesiredState, o: PlaylistsObserved): Plan
     const d = o.disk.get(p.playlistFile);
     const mine = o.state.owned.get(p.playlistFile);
     if (d && !mine) {
-      skipped.push({ code: 'foreign', path: p.playlistFile, playlistId: p.id, reason: 'a file cratesync does not own is in the way' });
+      skipped.push({
+        code: 'foreign',
+        path: p.playlistFile,
+        playlistId: p.id,
+        reason: 'a file cratesync does not own is in the way',
+      });
       continue;
     }
-    if (d?.type === 'file' && mine?.kind === 'playlistFile' && mine.hash === hash && mine.size === d.size) continue;
+    if (d?.type === 'file' && mine?.kind === 'playlistFile' && mine.hash === hash && mine.size === d.size)
+      continue;
     actions.push({ type: 'writeFile', path: p.playlistFile, content, hash, playlistId: p.id });
   }
 

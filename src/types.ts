@@ -220,7 +220,7 @@ export interface Outcome<A extends Action = Action> {
   action: A;
   status: OutcomeStatus;
   error?: string;
-  /** Bytes written (downloads, copies, playlist files). */
+  /** Size of the file the action produced, placed or linked. */
   bytes?: number;
 }
 

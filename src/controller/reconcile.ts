@@ -5,7 +5,7 @@
 
 import type { Fs } from '../io/fs.ts';
 import type { ProcessPort } from '../io/process.ts';
-import type { ApplyContext } from '../reconcilers/apply/context.ts';
+import { type ApplyContext, newScratch } from '../reconcilers/apply/context.ts';
 import { applyActions, FatalApplyError } from '../reconcilers/apply/run.ts';
 import { hashText } from '../reconcilers/playlists/plan.ts';
 import { openJournal } from '../state/journal.ts';
@@ -135,6 +135,7 @@ async function runPasses(
   );
   let error: string | undefined;
   const maxPasses = opts.maxPasses ?? 5;
+  const scratch = newScratch();
   for (let n = 1; n <= maxPasses && pass.actions.length > 0; n++) {
     const ctx: ApplyContext = {
       fs: deps.fs,
@@ -154,6 +155,7 @@ async function runPasses(
         concurrency: desired.download.concurrency,
         retryDelayMs: opts.retryDelayMs ?? 500,
       },
+      scratch,
     };
     let applied: Outcome[];
     try {

@@ -21,6 +21,26 @@ export interface ApplyContext {
   staging: string;
   trash: string;
   download: { retries: number; concurrency: number; retryDelayMs: number };
+  /** Mutable per-run bookkeeping that saves syscalls; see newScratch(). */
+  scratch: Scratch;
+}
+
+export interface Scratch {
+  /** Absolute folders known to exist, so a folder is created once per run, not once per file. */
+  dirs: Set<string>;
+  /** Reusable empty download folders in staging (one per concurrent download). */
+  freeSlots: string[];
+  slots: number;
+}
+
+export function newScratch(): Scratch {
+  return { dirs: new Set(), freeSlots: [], slots: 0 };
+}
+
+export function ensureDir(ctx: Pick<ApplyContext, 'fs' | 'scratch'>, abs: string): void {
+  if (ctx.scratch.dirs.has(abs)) return;
+  ctx.fs.mkdirSync(abs, { recursive: true });
+  ctx.scratch.dirs.add(abs);
 }
 
 export function absPath(ctx: { root: string }, rel: string): string {

@@ -7,7 +7,7 @@ import type { Action, OutcomeStatus } from '../../types.ts';
 import { isMissing, statEntry } from '../files/observe-disk.ts';
 import { safeId } from '../files/plan.ts';
 import { hashText } from '../playlists/plan.ts';
-import { type ApplyContext, absPath } from './context.ts';
+import { type ApplyContext, absPath, ensureDir } from './context.ts';
 
 export interface Executed {
   status: OutcomeStatus;
@@ -45,51 +45,71 @@ function mkdir(a: Of<'mkdir'>, ctx: ApplyContext): Executed {
   const d = statEntry(ctx.fs, absPath(ctx, a.path));
   if (d?.type === 'dir') return noop;
   if (d) return skip('a file is where the folder belongs');
-  ctx.fs.mkdirSync(absPath(ctx, a.path), { recursive: true });
+  ensureDir(ctx, absPath(ctx, a.path));
   return done();
 }
 
 async function download(a: Of<'download'>, ctx: ApplyContext): Promise<Executed> {
   const { fs } = ctx;
   const guessedExt = path.posix.extname(a.staged);
-  if (guessedExt !== '' && statEntry(fs, absPath(ctx, a.staged))?.type === 'file')
-    return { status: 'noop', staged: a.staged };
+  if (guessedExt !== '' && statEntry(fs, absPath(ctx, a.staged))?.type === 'file') return { status: 'noop', staged: a.staged };
   const track = ctx.tracks.get(a.trackId);
   if (!track) return skip('the source no longer describes this track');
-  const tmp = absPath(ctx, `${ctx.staging}/tmp-${safeId(a.trackId)}`);
+  const slot = takeSlot(ctx);
   let lastError = 'unknown error';
-  for (let attempt = 0; attempt <= ctx.download.retries; attempt++) {
-    if (attempt > 0) await sleep(ctx.download.retryDelayMs * 2 ** (attempt - 1), ctx.signal);
-    ctx.signal.throwIfAborted();
-    fs.rmSync(tmp, { recursive: true, force: true });
-    fs.mkdirSync(tmp, { recursive: true });
-    try {
-      const result = await ctx.downloader.download(track, tmp, ctx.signal);
-      const produced = statEntry(fs, result.path);
-      if (produced?.type !== 'file') throw new Error('the downloader reported success but produced no file');
-      if (produced.size === 0) throw new Error('the downloader produced an empty file');
-      const ext = path.posix.extname(result.path);
-      const base = guessedExt === '' ? a.staged : a.staged.slice(0, -guessedExt.length);
-      const staged = `${base}${ext}`;
-      fs.renameSync(result.path, absPath(ctx, staged));
-      fs.rmSync(tmp, { recursive: true, force: true });
-      return { status: 'applied', bytes: produced.size, staged };
-    } catch (err) {
-      if (ctx.signal.aborted) {
-        fs.rmSync(tmp, { recursive: true, force: true });
-        throw err;
+  try {
+    for (let attempt = 0; attempt <= ctx.download.retries; attempt++) {
+      if (attempt > 0) {
+        await sleep(ctx.download.retryDelayMs * 2 ** (attempt - 1), ctx.signal);
+        emptyFolder(ctx, slot);
       }
-      lastError = (err as Error).message ?? String(err);
+      ctx.signal.throwIfAborted();
+      try {
+        const result = await ctx.downloader.download(track, slot, ctx.signal);
+        const produced = statEntry(fs, result.path);
+        if (produced?.type !== 'file') throw new Error('the downloader reported success but produced no file');
+        if (produced.size === 0) throw new Error('the downloader produced an empty file');
+        const ext = path.posix.extname(result.path);
+        const base = guessedExt === '' ? a.staged : a.staged.slice(0, -guessedExt.length);
+        const staged = `${base}${ext}`;
+        fs.renameSync(result.path, absPath(ctx, staged));
+        return { status: 'applied', bytes: produced.size, staged };
+      } catch (err) {
+        if (ctx.signal.aborted) throw err;
+        lastError = (err as Error).message ?? String(err);
+      }
     }
+    return { status: 'failed', error: lastError };
+  } finally {
+    releaseSlot(ctx, slot);
   }
-  fs.rmSync(tmp, { recursive: true, force: true });
-  return { status: 'failed', error: lastError };
+}
+
+/** An empty folder in staging for one download; reused by the next download once it is empty again. */
+function takeSlot(ctx: ApplyContext): string {
+  const free = ctx.scratch.freeSlots.pop();
+  if (free !== undefined) return free;
+  const slot = absPath(ctx, `${ctx.staging}/tmp-dl-${ctx.scratch.slots++}`);
+  ctx.fs.rmSync(slot, { recursive: true, force: true });
+  ensureDir(ctx, slot);
+  return slot;
+}
+
+function releaseSlot(ctx: ApplyContext, slot: string): void {
+  // A downloader may leave extra files (covers, logs): clear them before the slot is reused.
+  if ((ctx.fs.readdirSync(slot) as string[]).length > 0) emptyFolder(ctx, slot);
+  ctx.scratch.freeSlots.push(slot);
+}
+
+function emptyFolder(ctx: ApplyContext, dir: string): void {
+  ctx.fs.rmSync(dir, { recursive: true, force: true });
+  ctx.fs.mkdirSync(dir, { recursive: true });
 }
 
 function move(a: Of<'move'>, ctx: ApplyContext): Executed {
   const { fs } = ctx;
   const from = statEntry(fs, absPath(ctx, a.from));
-  if (a.from === a.to) return from?.type === 'file' ? done() : skip(`the file to promote is gone: ${a.from}`);
+  if (a.from === a.to) return from?.type === 'file' ? done(from.size) : skip(`the file to promote is gone: ${a.from}`);
   const to = statEntry(fs, absPath(ctx, a.to));
   if (!from) {
     const owner = ctx.store.getOwned(a.to);
@@ -99,9 +119,9 @@ function move(a: Of<'move'>, ctx: ApplyContext): Executed {
   }
   if (from.type !== 'file') return skip(`expected a file at ${a.from}, found a ${from.type}`);
   if (to) return skip(`the destination is occupied: ${a.to}`);
-  fs.mkdirSync(path.dirname(absPath(ctx, a.to)), { recursive: true });
+  ensureDir(ctx, path.dirname(absPath(ctx, a.to)));
   fs.renameSync(absPath(ctx, a.from), absPath(ctx, a.to));
-  return done();
+  return done(from.size);
 }
 
 /** Where a link action's real file is, as an absolute path. */
@@ -131,7 +151,7 @@ function link(a: Of<'link'> | Of<'relink'>, ctx: ApplyContext): Executed {
   const src = linkSource(a, ctx);
   const real = statEntry(fs, src);
   if (real?.type !== 'file') return skip(`the real file is missing: ${a.target}`);
-  fs.mkdirSync(path.dirname(at), { recursive: true });
+  ensureDir(ctx, path.dirname(at));
   if (a.mode === 'copy') {
     // Copy into staging, then rename over the destination: a reader (or a crash) never sees half a file.
     const tmp = scratchFor(a.path, ctx);
@@ -143,7 +163,7 @@ function link(a: Of<'link'> | Of<'relink'>, ctx: ApplyContext): Executed {
   if (existing) fs.unlinkSync(at);
   if (a.mode === 'symlink') fs.symlinkSync(a.target, at);
   else fs.linkSync(src, at);
-  return done();
+  return done(a.mode === 'hardlink' ? real.size : undefined);
 }
 
 function writeFile(a: Of<'writeFile'>, ctx: ApplyContext): Executed {
@@ -153,7 +173,7 @@ function writeFile(a: Of<'writeFile'>, ctx: ApplyContext): Executed {
   if (d?.type === 'file' && hashText(String(fs.readFileSync(at, 'utf8'))) === a.hash) return noop;
   if (d && !ctx.store.getOwned(a.path)) return skip(`not created by cratesync: ${a.path}`);
   if (d && d.type !== 'file') return skip(`expected a file at ${a.path}, found a ${d.type}`);
-  fs.mkdirSync(path.dirname(at), { recursive: true });
+  ensureDir(ctx, path.dirname(at));
   const tmp = scratchFor(a.path, ctx);
   const bytes = Buffer.from(a.content, 'utf8');
   fs.writeFileSync(tmp, bytes);
@@ -170,6 +190,7 @@ function remove(a: Of<'remove'>, ctx: ApplyContext): Executed {
     if (d.type !== 'dir') return skip(`expected a folder at ${a.path}, found a ${d.type}`);
     try {
       fs.rmdirSync(at);
+      ctx.scratch.dirs.delete(at);
     } catch (err) {
       const code = (err as { code?: string }).code;
       if (code === 'ENOTEMPTY' || code === 'EEXIST')
@@ -183,7 +204,7 @@ function remove(a: Of<'remove'>, ctx: ApplyContext): Executed {
     return skip(`expected a link at ${a.path}; it was replaced`);
   if (a.mode === 'trash' && d.type === 'file') {
     const dest = absPath(ctx, `${ctx.trash}/${a.path}`);
-    fs.mkdirSync(path.dirname(dest), { recursive: true });
+    ensureDir(ctx, path.dirname(dest));
     fs.renameSync(at, dest);
     return done();
   }
@@ -197,7 +218,7 @@ function remove(a: Of<'remove'>, ctx: ApplyContext): Executed {
 
 /** A scratch file in staging (same filesystem as the library, so the final rename is atomic). */
 function scratchFor(rel: string, ctx: ApplyContext): string {
-  ctx.fs.mkdirSync(absPath(ctx, ctx.staging), { recursive: true });
+  ensureDir(ctx, absPath(ctx, ctx.staging));
   return absPath(ctx, `${ctx.staging}/tmp-${hashText(rel).slice(0, 16)}`);
 }
 

@@ -37,7 +37,7 @@ export async function applyActions(
     }
     try {
       const r = await execute(a, ctx);
-      settle(a, r.status, ctx, { error: r.error, staged: r.staged });
+      settle(a, r.status, ctx, { error: r.error, staged: r.staged, size: r.bytes });
       outcomes.push({ action: a, status: r.status, error: r.error, bytes: r.bytes });
       if (r.status === 'failed') ctx.log.warn(`${describe(a)} failed: ${r.error}`);
     } catch (err) {
@@ -60,15 +60,17 @@ export async function applyActions(
       const batch = group.slice(i, i + BATCH);
       const at = new Date(ctx.now()).toISOString();
       journal.append(batch.map((action) => ({ t: 'intent' as const, seq: seq++, at, action })));
-      if (downloads) {
-        const limit = pLimit(ctx.download.concurrency);
-        await Promise.all(batch.map((a) => limit(() => runOne(a).finally(() => ctx.progress?.tick()))));
-      } else {
-        for (const a of batch) {
-          await runOne(a);
-          ctx.progress?.tick();
+      await ctx.store.batch(async () => {
+        if (downloads) {
+          const limit = pLimit(ctx.download.concurrency);
+          await Promise.all(batch.map((a) => limit(() => runOne(a).finally(() => ctx.progress?.tick()))));
+        } else {
+          for (const a of batch) {
+            await runOne(a);
+            ctx.progress?.tick();
+          }
         }
-      }
+      });
     }
     ctx.progress?.stop();
   }

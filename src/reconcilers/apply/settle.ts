@@ -25,10 +25,12 @@ export function settle(
   a: Action,
   status: 'applied' | 'noop' | 'failed' | 'skipped' | 'recovered',
   ctx: SettleContext,
-  detail: { error?: string; staged?: string } = {},
+  detail: { error?: string; staged?: string; size?: number } = {},
 ): void {
   const { fs, store } = ctx;
   const now = isoNow(ctx);
+  // An action that just ran reports its own end state; anything else is read back from the disk.
+  const ran = status === 'applied';
   switch (a.type) {
     case 'mkdir':
       // A folder that already existed may be the user's: only one we made becomes ours.
@@ -56,10 +58,10 @@ export function settle(
       }
       const staged = detail.staged ?? findStaged(a.staged, ctx);
       if (staged === undefined) return;
-      const d = statEntry(fs, absPath(ctx, staged));
-      if (d?.type !== 'file') return;
+      const size = ran ? detail.size : statEntry(fs, absPath(ctx, staged))?.size;
+      if (size === undefined) return;
       const hash = hashFile(ctx, staged);
-      store.putOwned({ path: staged, kind: 'staged', trackId: a.trackId, size: d.size, hash }, now);
+      store.putOwned({ path: staged, kind: 'staged', trackId: a.trackId, size, hash }, now);
       store.setDownloadState(
         a.trackId,
         {
@@ -68,7 +70,7 @@ export function settle(
           attempts: 0,
           nextRetryAt: undefined,
           filePath: staged,
-          fileSize: d.size,
+          fileSize: size,
           fileHash: hash,
         },
         now,
@@ -76,16 +78,20 @@ export function settle(
       return;
     }
     case 'move': {
-      const to = statEntry(fs, absPath(ctx, a.to));
-      const from = statEntry(fs, absPath(ctx, a.from));
-      if (to?.type !== 'file' || (from && a.from !== a.to)) return;
+      let size = detail.size;
+      if (!ran) {
+        const to = statEntry(fs, absPath(ctx, a.to));
+        const from = statEntry(fs, absPath(ctx, a.from));
+        if (to?.type !== 'file' || (from && a.from !== a.to)) return;
+        size = to.size;
+      }
       const old = store.getOwned(a.from);
       const kind = a.to.startsWith(`${ctx.staging}/`) ? 'staged' : 'primary';
-      store.putOwned({ path: a.to, kind, trackId: a.trackId, size: to.size, hash: old?.hash }, now);
+      store.putOwned({ path: a.to, kind, trackId: a.trackId, size, hash: old?.hash }, now);
       if (a.from !== a.to) store.dropOwned(a.from);
       store.setDownloadState(
         a.trackId,
-        { downloadStatus: 'downloaded', filePath: a.to, fileSize: to.size },
+        { downloadStatus: 'downloaded', filePath: a.to, fileSize: size },
         now,
       );
       return;
@@ -117,7 +123,7 @@ export function settle(
       return;
     }
     case 'remove': {
-      if (statEntry(fs, absPath(ctx, a.path))) return;
+      if (!ran && statEntry(fs, absPath(ctx, a.path))) return;
       const old: OwnedEntry | undefined = store.getOwned(a.path);
       store.dropOwned(a.path);
       if (old?.kind === 'primary' && old.trackId) store.clearFilePath(old.trackId, a.path, now);

@@ -1,0 +1,75 @@
+// `npm run bench`: reconcile the demo source at 100,000 tracks / 1,000 playlists (about 300,000 playlist
+// entries) into a temp folder, then a no-op reconcile, next to `find` over the same tree. Prints figures;
+// never passes or fails. Scale with CRATESYNC_BENCH_TRACKS / CRATESYNC_BENCH_PLAYLISTS.
+
+import { execFileSync, spawnSync } from 'node:child_process';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+
+const tracks = Number(process.env.CRATESYNC_BENCH_TRACKS ?? 100_000);
+const playlists = Number(process.env.CRATESYNC_BENCH_PLAYLISTS ?? 1_000);
+const dir = fs.mkdtempSync(path.join(process.env.CRATESYNC_BENCH_DIR ?? os.tmpdir(), 'cratesync-bench-'));
+const library = path.join(dir, 'library.yaml');
+fs.writeFileSync(
+  library,
+  [
+    'version: 1',
+    'source:',
+    '  provider: demo',
+    `  demo: { seed: 42, playlists: ${playlists}, tracks: ${tracks} }`,
+    'root: ./music',
+    'playlists:',
+    '  - select: all',
+    'prune: { mode: trash, maxDeletions: 1000 }',
+    'download: { tool: synth, concurrency: 8, retries: 0 }',
+    '',
+  ].join('\n'),
+);
+const child = path.join(import.meta.dirname, 'reconcile-child.ts');
+
+interface ChildResult {
+  seconds: number;
+  maxRssMb: number;
+  status: string;
+  planned: number;
+  downloads: number;
+  links: number;
+  entries: number;
+}
+
+function reconcileOnce(): ChildResult & { processSeconds: number } {
+  const t0 = performance.now();
+  const r = spawnSync(process.execPath, ['--import', 'tsx', child, library], { encoding: 'utf8', maxBuffer: 1 << 26 });
+  const processSeconds = (performance.now() - t0) / 1000;
+  if (r.status !== 0) throw new Error(`reconcile failed: ${r.stderr}`);
+  return { ...(JSON.parse(r.stdout.trim().split('\n').pop()!) as ChildResult), processSeconds };
+}
+
+function timeFind(root: string): number {
+  const t0 = performance.now();
+  execFileSync('sh', ['-c', `find "${root}" -printf '%p %s %T@ %l\\n' >/dev/null`]);
+  return (performance.now() - t0) / 1000;
+}
+
+const row = (label: string, value: string) => console.log(`${label.padEnd(44)} ${value}`);
+console.log(`cratesync benchmark: ${tracks.toLocaleString('en')} tracks, ${playlists.toLocaleString('en')} playlists, in ${dir}`);
+const first = reconcileOnce();
+row('playlist entries', first.entries.toLocaleString('en'));
+row('initial reconcile: actions planned', first.planned.toLocaleString('en'));
+row('initial reconcile: wall time (process)', `${first.processSeconds.toFixed(2)} s`);
+row('initial reconcile: wall time (in process)', `${first.seconds.toFixed(2)} s`);
+row('initial reconcile: peak RSS', `${first.maxRssMb.toFixed(0)} MB`);
+const dbSize = fs.statSync(path.join(dir, 'music/.cratesync/state.db')).size;
+row('state.db size', `${(dbSize / 1024 / 1024).toFixed(1)} MB`);
+
+const findSeconds = Math.min(timeFind(path.join(dir, 'music')), timeFind(path.join(dir, 'music')));
+const noops = [reconcileOnce(), reconcileOnce()];
+const noop = noops.reduce((a, b) => (a.processSeconds < b.processSeconds ? a : b));
+row('no-op reconcile: actions planned', String(noop.planned));
+row('no-op reconcile: wall time (process)', `${noop.processSeconds.toFixed(2)} s`);
+row('no-op reconcile: wall time (in process)', `${noop.seconds.toFixed(2)} s`);
+row('no-op reconcile: peak RSS', `${noop.maxRssMb.toFixed(0)} MB`);
+row("find ROOT -printf '%p %s %T@ %l\\n'", `${findSeconds.toFixed(2)} s`);
+row('no-op / find (process wall time)', `${(noop.processSeconds / findSeconds).toFixed(1)}×  (target ≤ 3×)`);
+if (!process.env.CRATESYNC_BENCH_KEEP) fs.rmSync(dir, { recursive: true, force: true });

@@ -3,6 +3,7 @@
 // exactly its source playlist's tracks; each .m3u8 lists them in source order; nothing escapes the root.
 
 import nodePath from 'node:path';
+import NodeID3 from 'node-id3';
 import type { Fs } from '../../src/io/fs.ts';
 import type { Catalog, DesiredState } from '../../src/types.ts';
 
@@ -12,8 +13,11 @@ export interface LibraryCheck {
 
 /** Which track a file's content names (see fakeAudio), or the TXXX id written by synth. */
 function trackOf(fs: Fs, abs: string): string | undefined {
-  const text = String(fs.readFileSync(abs, 'latin1'));
-  return /cratesync-test-audio (\S+)/.exec(text)?.[1] ?? /SOURCE_ID\u0000+([^\u0000]+)/.exec(text)?.[1];
+  const bytes = fs.readFileSync(abs) as Buffer;
+  const fake = /cratesync-test-audio (\S+)/.exec(bytes.toString('latin1'))?.[1];
+  if (fake !== undefined) return fake;
+  const tags = NodeID3.read(bytes);
+  return tags.userDefinedText?.find((t) => t.description === 'SOURCE_ID')?.value;
 }
 
 export function checkLibrary(

@@ -15,7 +15,11 @@ const result = await reconcile(desired, {
   source: createSource(desired, nodeFsPort),
   downloader: createDownloader(desired, nodeFsPort),
   now: Date.now,
-  log: { info() {}, warn: (m) => process.stderr.write(`${m}\n`), error: (m) => process.stderr.write(`${m}\n`) },
+  log: {
+    info() {},
+    warn: (m) => process.stderr.write(`${m}\n`),
+    error: (m) => process.stderr.write(`${m}\n`),
+  },
   proc: nodeProcessPort,
 });
 const seconds = (performance.now() - t0) / 1000;

@@ -40,7 +40,10 @@ interface ChildResult {
 
 function reconcileOnce(): ChildResult & { processSeconds: number } {
   const t0 = performance.now();
-  const r = spawnSync(process.execPath, ['--import', 'tsx', child, library], { encoding: 'utf8', maxBuffer: 1 << 26 });
+  const r = spawnSync(process.execPath, ['--import', 'tsx', child, library], {
+    encoding: 'utf8',
+    maxBuffer: 1 << 26,
+  });
   const processSeconds = (performance.now() - t0) / 1000;
   if (r.status !== 0) throw new Error(`reconcile failed: ${r.stderr}`);
   return { ...(JSON.parse(r.stdout.trim().split('\n').pop()!) as ChildResult), processSeconds };
@@ -53,7 +56,9 @@ function timeFind(root: string): number {
 }
 
 const row = (label: string, value: string) => console.log(`${label.padEnd(44)} ${value}`);
-console.log(`cratesync benchmark: ${tracks.toLocaleString('en')} tracks, ${playlists.toLocaleString('en')} playlists, in ${dir}`);
+console.log(
+  `cratesync benchmark: ${tracks.toLocaleString('en')} tracks, ${playlists.toLocaleString('en')} playlists, in ${dir}`,
+);
 const first = reconcileOnce();
 row('playlist entries', first.entries.toLocaleString('en'));
 row('initial reconcile: actions planned', first.planned.toLocaleString('en'));

@@ -87,6 +87,12 @@ export interface Catalog {
 export interface Source {
   readonly provider: string;
   observe(signal: AbortSignal): Promise<Catalog>;
+  /**
+   * A cheap identity of what observe() would return, when the source can tell without observing (the
+   * demo's options, a hash of a catalogue file). Equal fingerprints promise equal catalogues; sources
+   * that cannot promise that leave this out.
+   */
+  fingerprint?(signal: AbortSignal): Promise<string>;
 }
 
 // ---------------------------------------------------------------------------------------------- downloader

@@ -29,6 +29,7 @@ program
   .option('--json', 'print the plan as JSON: { actions, skipped, summary }')
   .option('--detailed-exitcode', 'exit 2 when there are changes, 0 when there are none')
   .option('--limit <n>', 'actions to list in human output', '50')
+  .option('--full', 'observe and walk everything, even when nothing changed since the last converged run')
   .action((o) => guard(() => runPlan({ ...global(), ...o })));
 
 program
@@ -39,6 +40,7 @@ program
   .option('--json', 'print the run summary as JSON')
   .option('--no-progress', 'no progress bar')
   .option('--limit <n>', 'actions to list with --dry-run', '50')
+  .option('--full', 'observe and walk everything, even when nothing changed since the last converged run')
   .action((o) => guard(() => runReconcile({ ...global(), ...o })));
 
 program

@@ -1,6 +1,6 @@
 // How a plan reads: `plan --json` data for scripts, and a Terraform-like listing for people.
 
-import type { Pass } from '../controller/pass.ts';
+import type { PassResult } from '../controller/pass.ts';
 import type { Action, Skipped } from '../types.ts';
 import { bold, dim, green, red, yellow } from './output.ts';
 
@@ -16,7 +16,7 @@ export interface PlanJson {
   };
 }
 
-export function planJson(pass: Pass): PlanJson {
+export function planJson(pass: PassResult): PlanJson {
   const skipped = pass.plans.flatMap((p) => p.skipped);
   return {
     actions: pass.actions.map((a) =>
@@ -64,7 +64,7 @@ export function describeAction(a: Action): string {
   }
 }
 
-export function printPlan(pass: Pass, opts: { limit: number }): void {
+export function printPlan(pass: PassResult, opts: { limit: number }): void {
   const out: string[] = [];
   const shown = pass.actions.slice(0, opts.limit);
   for (const a of shown) out.push(`  ${SYMBOL[a.type]!(describeAction(a))}`);

@@ -29,7 +29,7 @@ export async function runPlan(
 }
 
 export async function runReconcile(
-  flags: GlobalFlags & { dryRun?: boolean; progress?: boolean; limit?: string },
+  flags: GlobalFlags & { dryRun?: boolean; progress?: boolean; limit?: string; full?: boolean },
 ): Promise<number> {
   if (flags.dryRun) return runPlan(flags);
   const desired = loadLibrary(flags);

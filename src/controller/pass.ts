@@ -13,14 +13,30 @@ import { unsafeListing } from './safety.ts';
 
 export const STAGING = '.cratesync/staging';
 
-export interface Pass {
-  state: StateView;
-  disk: DiskState;
-  layout: Layout;
+export interface LibraryFigures {
+  playlists: number;
+  tracks: number;
+  entries: number;
+  /** Bytes that links save compared with one real file per playlist entry. */
+  bytesSaved: number;
+}
+
+/** What a pass decided: what `plan` prints and what reconcile applies. */
+export interface PassResult {
   plans: Plan[];
   /** Every target's actions in apply order. */
   actions: Action[];
   unsafe?: string;
+  figures: LibraryFigures;
+  /** True when the converged shortcut answered without observing (controller/shortcut.ts). */
+  shortcut?: boolean;
+}
+
+/** A full pass also keeps what it observed. */
+export interface Pass extends PassResult {
+  state: StateView;
+  disk: DiskState;
+  layout: Layout;
 }
 
 export function observeAndPlan(
@@ -58,7 +74,29 @@ export function planPass(
     deletionBudget: Math.max(0, deletionBudget - contentRemovals),
   });
   const plans = [files, playlists];
-  return { state, disk, layout, plans, actions: mergePlans(plans), unsafe };
+  return {
+    state,
+    disk,
+    layout,
+    plans,
+    actions: mergePlans(plans),
+    unsafe,
+    figures: libraryFigures(layout, state),
+  };
+}
+
+function libraryFigures(layout: Layout, state: StateView): LibraryFigures {
+  let entries = 0;
+  let bytesSaved = 0;
+  for (const pl of layout.playlists) {
+    const unique = new Set(pl.items);
+    entries += unique.size;
+    for (const id of unique) {
+      if (layout.tracks.get(id)?.playlists[0] === pl.id) continue;
+      bytesSaved += state.tracks.get(id)?.fileSize ?? 0;
+    }
+  }
+  return { playlists: layout.playlists.length, tracks: layout.tracks.size, entries, bytesSaved };
 }
 
 /** Removals that count against prune.maxDeletions: real content that exists. */

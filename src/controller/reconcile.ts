@@ -5,16 +5,17 @@
 
 import type { Fs } from '../io/fs.ts';
 import type { ProcessPort } from '../io/process.ts';
-import { type ApplyContext, newScratch } from '../reconcilers/apply/context.ts';
+import { type ApplyContext, dropScratch, newScratch } from '../reconcilers/apply/context.ts';
 import { applyActions, FatalApplyError } from '../reconcilers/apply/run.ts';
 import { hashText } from '../reconcilers/playlists/plan.ts';
 import { openJournal } from '../state/journal.ts';
-import { openStore, type Store } from '../state/store.ts';
+import { type ConvergenceRecord, openStore, type Store } from '../state/store.ts';
 import type { Catalog, DesiredState, Downloader, Logger, Outcome, ProgressSink, Source } from '../types.ts';
 import { acquireLock } from './lock.ts';
-import { countContentRemovals, observeAndPlan, type Pass, STAGING } from './pass.ts';
+import { countContentRemovals, observeAndPlan, type PassResult, STAGING } from './pass.ts';
 import { recordRun } from './record.ts';
 import { recoverInterruptedRun } from './recover.ts';
+import { convergedShortcut, convergenceRecord, runFingerprint, shortcutPass } from './shortcut.ts';
 import { type RunSummary, summarize } from './summary.ts';
 
 export interface Deps {
@@ -29,6 +30,8 @@ export interface Deps {
 
 export interface RunOptions {
   trigger?: string;
+  /** Observe and walk everything even when the converged shortcut says nothing changed. */
+  full?: boolean;
   signal?: AbortSignal;
   maxPasses?: number;
   /** Delay before an in-run download retry; tests set it to 0. */
@@ -39,7 +42,7 @@ export interface RunResult {
   eventId: number;
   status: 'completed' | 'failed';
   /** The first pass: what this run set out to do. */
-  firstPass: Pass;
+  firstPass: PassResult;
   outcomes: Outcome[];
   summary: RunSummary;
   error?: string;
@@ -56,10 +59,15 @@ export const paths = (root: string) => ({
 export async function planOnly(
   desired: DesiredState,
   deps: Deps,
-  signal = new AbortController().signal,
-): Promise<Pass> {
+  opts: { full?: boolean; signal?: AbortSignal } = {},
+): Promise<PassResult> {
+  const signal = opts.signal ?? new AbortController().signal;
   const store = await openStore(deps.fs, paths(desired.root).db);
   try {
+    if (!opts.full) {
+      const rec = await convergedShortcut(desired, deps, store, signal);
+      if (rec) return shortcutPass(rec);
+    }
     const catalog = await deps.source.observe(signal);
     return observeAndPlan(desired, catalog, {
       ...deps,
@@ -88,10 +96,17 @@ export async function reconcile(
     const startedAt = new Date(deps.now()).toISOString();
     const trigger = opts.trigger ?? 'cli';
     const eventId = store.beginEvent(startedAt, trigger, false);
-    journal.append([{ t: 'begin', eventId, startedAt, trigger }]);
 
     let catalog: Catalog;
+    let fingerprint: string | undefined;
     try {
+      if (!opts.full) {
+        const rec = await convergedShortcut(desired, deps, store, signal);
+        if (rec) return finishShortcutRun(store, eventId, rec, deps);
+      }
+      journal.append([{ t: 'begin', eventId, startedAt, trigger }]);
+      // Fingerprint before observing: if the source changes in between, the next run looks again.
+      fingerprint = await runFingerprint(desired, deps.source, deps.downloader, signal);
       catalog = await deps.source.observe(signal);
     } catch (err) {
       const message = `could not read the source: ${(err as Error).message}`;
@@ -105,7 +120,7 @@ export async function reconcile(
       throw err;
     }
 
-    return await runPasses(desired, deps, { store, journal, catalog, eventId, signal, opts });
+    return await runPasses(desired, deps, { store, journal, catalog, eventId, signal, opts, fingerprint });
   } finally {
     store.close();
     lock.release();
@@ -122,6 +137,7 @@ async function runPasses(
     eventId: number;
     signal: AbortSignal;
     opts: RunOptions;
+    fingerprint?: string;
   },
 ): Promise<RunResult> {
   const { store, journal, catalog, eventId, signal, opts } = run;
@@ -164,21 +180,47 @@ async function runPasses(
       if (!(err instanceof FatalApplyError) && !signal.aborted) throw err;
       applied = (err as { outcomes?: Outcome[] }).outcomes ?? [];
       error = signal.aborted ? 'cancelled' : (err as Error).message;
-      outcomes.push(...applied);
+      for (const o of applied) outcomes.push(o);
       break;
     }
-    outcomes.push(...applied);
+    // Not push(...applied): a first run can have hundreds of thousands of outcomes.
+    for (const o of applied) outcomes.push(o);
     if (!applied.some((o) => o.status === 'applied')) break;
     const used = countContentRemovals(outcomes.filter((o) => o.status === 'applied').map((o) => o.action));
     pass = observeAndPlan(desired, catalog, passOpts, Math.max(0, desired.prune.maxDeletions - used));
   }
 
+  dropScratch({ fs: deps.fs, scratch });
   const summary = summarize(firstPass, outcomes, pass);
   const status = error === undefined && summary.failed === 0 ? 'completed' : 'failed';
   recordRun(store, { desired, catalog, pass, eventId, outcomes, summary, status, error, now: deps.now });
+  const converged = status === 'completed' && pass.actions.length === 0;
+  if (converged && run.fingerprint !== undefined) {
+    store.setConvergence(
+      convergenceRecord(desired, deps, pass, run.fingerprint),
+      new Date(deps.now()).toISOString(),
+    );
+  } else {
+    store.clearConvergence();
+  }
   store.save();
   journal.clear();
   return { eventId, status, firstPass, outcomes, summary, error };
+}
+
+/** Nothing changed since the last converged run: record the run and stop. */
+function finishShortcutRun(store: Store, eventId: number, rec: ConvergenceRecord, deps: Deps): RunResult {
+  const now = new Date(deps.now()).toISOString();
+  const pass = shortcutPass(rec);
+  const summary = summarize(pass, [], pass);
+  store.repeatLastSnapshot(eventId, now);
+  store.finishEvent(eventId, {
+    status: 'completed',
+    finishedAt: now,
+    counts: { ...summary, errors: undefined, shortcut: true },
+  });
+  store.save();
+  return { eventId, status: 'completed', firstPass: pass, outcomes: [], summary };
 }
 
 function metaHash(t: object): string {

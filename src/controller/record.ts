@@ -11,6 +11,11 @@ import type { RunSummary } from './summary.ts';
 
 /** Operations of older runs are dropped so that the journal table stays small. */
 const KEEP_OPERATIONS_OF_RUNS = 20;
+/**
+ * At most this many operations of one run are kept as history (failures and skips first). A first run
+ * of a large library has hundreds of thousands; crash safety comes from the journal file, not from here.
+ */
+export const MAX_OPERATIONS_PER_RUN = 20_000;
 
 export function recordRun(
   store: Store,
@@ -73,19 +78,7 @@ export function recordRun(
       itemsHash: hashText(p.source.items.join('\n')).slice(0, 16),
     })),
   });
-  store.addOperations(
-    r.outcomes.map((o, seq) => ({
-      eventId: r.eventId,
-      seq,
-      type: o.action.type,
-      path: 'path' in o.action ? o.action.path : o.action.type === 'move' ? o.action.to : undefined,
-      payload: o.action.type === 'writeFile' ? { ...o.action, content: undefined } : o.action,
-      status: o.status,
-      error: o.error,
-      startedAt: now,
-      finishedAt: now,
-    })),
-  );
+  store.addOperations(historyOf(r.outcomes).map(({ o, seq }) => operationRow(r.eventId, seq, o, now)));
   store.pruneOperations(KEEP_OPERATIONS_OF_RUNS);
   store.forgetTracks(new Set(layout.tracks.keys()));
   const s = r.summary;
@@ -101,8 +94,37 @@ export function recordRun(
     filesMoved: s.moves,
     filesRemoved: s.removed,
     bytesDownloaded: s.bytesDownloaded,
-    counts: { ...s, errors: undefined },
+    counts: {
+      ...s,
+      errors: undefined,
+      operationsNotKept: Math.max(0, r.outcomes.length - MAX_OPERATIONS_PER_RUN),
+    },
     errors: s.errors,
     error: r.error ?? (s.failed > 0 ? `${s.failed} action(s) failed` : undefined),
   });
+}
+
+function historyOf(outcomes: readonly Outcome[]): { o: Outcome; seq: number }[] {
+  const all = outcomes.map((o, seq) => ({ o, seq }));
+  if (all.length <= MAX_OPERATIONS_PER_RUN) return all;
+  const notable = all.filter(({ o }) => o.status === 'failed' || o.status === 'skipped');
+  const rest = all.filter(({ o }) => o.status !== 'failed' && o.status !== 'skipped');
+  return [...notable, ...rest].slice(0, MAX_OPERATIONS_PER_RUN).sort((a, b) => a.seq - b.seq);
+}
+
+function operationRow(eventId: number, seq: number, o: Outcome, now: string) {
+  const a = o.action;
+  // The path has its own column; the payload keeps the rest, without a playlist file's whole text.
+  const { type: _type, ...rest } = a.type === 'writeFile' ? { ...a, content: undefined } : a;
+  return {
+    eventId,
+    seq,
+    type: a.type,
+    path: 'path' in a ? a.path : a.type === 'move' ? a.to : undefined,
+    payload: rest,
+    status: o.status,
+    error: o.error,
+    startedAt: now,
+    finishedAt: now,
+  };
 }

@@ -43,6 +43,7 @@ export function recoverInterruptedRun(ctx: RecoveryContext): number {
   const failed = ctx.store.failInterruptedEvents(now);
   removeScratch(ctx);
   if (records.length > 0 || failed.length > 0) {
+    ctx.store.clearConvergence();
     ctx.log.warn(
       `the previous run was interrupted; recovered ${settled} journaled action(s) and will finish the work now`,
     );

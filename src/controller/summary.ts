@@ -1,7 +1,7 @@
 // What a run did, in numbers: for the human summary, `--json`, and the sync_events row.
 
 import type { Outcome, SkipCode } from '../types.ts';
-import type { Pass } from './pass.ts';
+import type { PassResult } from './pass.ts';
 
 export interface RunSummary {
   planned: number;
@@ -30,7 +30,7 @@ export interface RunSummary {
   errors: string[];
 }
 
-export function summarize(first: Pass, outcomes: readonly Outcome[], last: Pass): RunSummary {
+export function summarize(first: PassResult, outcomes: readonly Outcome[], last: PassResult): RunSummary {
   const s: RunSummary = {
     planned: first.actions.length,
     applied: 0,
@@ -48,7 +48,7 @@ export function summarize(first: Pass, outcomes: readonly Outcome[], last: Pass)
     folders: 0,
     held: {},
     remaining: outcomes.length === 0 ? last.actions.length : countRemaining(last, outcomes),
-    ...libraryFigures(last),
+    ...last.figures,
     errors: [],
   };
   for (const o of outcomes) {
@@ -86,26 +86,12 @@ export function summarize(first: Pass, outcomes: readonly Outcome[], last: Pass)
 }
 
 /** If the last pass was applied, what it wanted is done unless its outcome says otherwise. */
-function countRemaining(last: Pass, outcomes: readonly Outcome[]): number {
+function countRemaining(last: PassResult, outcomes: readonly Outcome[]): number {
   const lastSet = new Set(last.actions);
   const open = outcomes.filter(
     (o) => lastSet.has(o.action) && (o.status === 'failed' || o.status === 'skipped'),
   );
   return lastSet.size > 0 && outcomes.some((o) => lastSet.has(o.action)) ? open.length : last.actions.length;
-}
-
-function libraryFigures(p: Pass): Pick<RunSummary, 'playlists' | 'tracks' | 'entries' | 'bytesSaved'> {
-  let entries = 0;
-  let bytesSaved = 0;
-  for (const pl of p.layout.playlists) {
-    const unique = new Set(pl.items);
-    entries += unique.size;
-    for (const id of unique) {
-      if (p.layout.tracks.get(id)?.playlists[0] === pl.id) continue;
-      bytesSaved += p.state.tracks.get(id)?.fileSize ?? 0;
-    }
-  }
-  return { playlists: p.layout.playlists.length, tracks: p.layout.tracks.size, entries, bytesSaved };
 }
 
 function label(o: Outcome): string {

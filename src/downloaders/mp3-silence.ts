@@ -5,7 +5,6 @@
 
 const SAMPLE_RATE = 44_100;
 const BITRATE = 32_000;
-export const SAMPLES_PER_FRAME = 1152;
 /** MPEG-1 Layer III: bytes per frame = 144 * bitrate / sample rate, the fraction carried by padding bytes. */
 const BYTES_PER_FRAME = (144 * BITRATE) / SAMPLE_RATE;
 /** Header (4 bytes) + mono MPEG-1 side information (17 bytes): where the Info header starts. */
@@ -47,8 +46,4 @@ export function silentMp3(audioFrames: number): Buffer {
     offset += length;
   });
   return out;
-}
-
-export function silenceSeconds(audioFrames: number): number {
-  return (audioFrames * SAMPLES_PER_FRAME) / SAMPLE_RATE;
 }

@@ -30,6 +30,12 @@ export interface DemoOptions {
   tracks: number;
 }
 
+/**
+ * Bump whenever a change to the generator changes its output: the fingerprint promises that equal
+ * options give an equal catalogue (test/sources/demo.test.ts pins the output to catch a forgotten bump).
+ */
+export const DEMO_GENERATOR_VERSION = 1;
+
 export function createDemoSource(opts: DemoOptions): Source {
   checkOptions(opts);
   return {
@@ -37,6 +43,9 @@ export function createDemoSource(opts: DemoOptions): Source {
     async observe(signal: AbortSignal): Promise<Catalog> {
       signal.throwIfAborted();
       return generateDemoCatalog(opts);
+    },
+    async fingerprint(): Promise<string> {
+      return `demo:v${DEMO_GENERATOR_VERSION}:${opts.seed}:${opts.playlists}:${opts.tracks}`;
     },
   };
 }
@@ -173,7 +182,7 @@ function generatedName(rng: Rng, index: number): { name: string; genres: string[
   if (r < 0.35) return { name: `${genre.label} ${rng.int(2012, 2026)}`, genres: [genre.id] };
   if (r < 0.6) return { name: `${genre.label} – ${rng.pick(MOODS)}`, genres: [genre.id] };
   if (r < 0.75) {
-    const date = `${rng.int(2015, 2026)}-${pad2(rng.int(1, 12))}-${pad2(rng.int(1, 28))}`;
+    const date = isoDate(rng.int(2015, 2026), rng.int(1, 12), rng.int(1, 28));
     return { name: `Gig – ${rng.pick(VENUES)} ${date}`, genres: [genre.id, pickGenre(rng).id] };
   }
   if (r < 0.85) {
@@ -315,7 +324,7 @@ function makeTrack(
     artists: awkward ? [...awkward.artists] : slots.names.slice(0, slots.count),
     isrc: makeIsrc(rng, index, year),
     durationSeconds,
-    releaseDate: `${year}-${pad2(rng.int(1, 12))}-${pad2(rng.int(1, 28))}`,
+    releaseDate: isoDate(year, rng.int(1, 12), rng.int(1, 28)),
     explicit: rng.chance(genre.explicitRate),
     popularity: Math.round(u * u * 1000) / 1000,
   };
@@ -443,10 +452,28 @@ const ALNUM = 'ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789';
  * (7919 is coprime with 100000) and the registrant's first character changes every 100,000 tracks.
  */
 function makeIsrc(rng: Rng, index: number, year: number): string {
+  const country = rng.pick(COUNTRIES);
   const designation = (index * 7919 + 40_503) % 100_000;
-  const block = ALNUM[Math.floor(index / 100_000) % 36]!;
-  const registrant = block + ALNUM[rng.int(0, 35)]! + ALNUM[rng.int(0, 35)]!;
-  return `${rng.pick(COUNTRIES)}${registrant}${PAD2[year % 100]}${String(designation).padStart(5, '0')}`;
+  // Built from character codes: one string per ISRC instead of a chain of intermediate ones.
+  return String.fromCharCode(
+    country.charCodeAt(0),
+    country.charCodeAt(1),
+    ALNUM.charCodeAt(Math.floor(index / 100_000) % 36),
+    ALNUM.charCodeAt(rng.int(0, 35)),
+    ALNUM.charCodeAt(rng.int(0, 35)),
+    digit(year, 10),
+    digit(year, 1),
+    digit(designation, 10_000),
+    digit(designation, 1000),
+    digit(designation, 100),
+    digit(designation, 10),
+    digit(designation, 1),
+  );
+}
+
+/** The character code of the decimal digit of `n` at `place` (1, 10, 100, ...). */
+function digit(n: number, place: number): number {
+  return 48 + (Math.floor(n / place) % 10);
 }
 
 function makeDuration(rng: Rng, genre: Genre, version: string | undefined): number {
@@ -469,11 +496,22 @@ function makeBpm(rng: Rng, genre: Genre): number | undefined {
 
 // ------------------------------------------------------------------------------------------ helpers
 
-/** '00'..'99', built once: date fields are formatted for every track. */
-const PAD2 = Array.from({ length: 100 }, (_, n) => (n < 10 ? `0${n}` : String(n)));
+const DASH = '-'.charCodeAt(0);
 
-function pad2(n: number): string {
-  return PAD2[n] ?? String(n);
+/** YYYY-MM-DD in one string allocation, like makeIsrc, since it runs for every track. */
+function isoDate(year: number, month: number, day: number): string {
+  return String.fromCharCode(
+    digit(year, 1000),
+    digit(year, 100),
+    digit(year, 10),
+    digit(year, 1),
+    DASH,
+    digit(month, 10),
+    digit(month, 1),
+    DASH,
+    digit(day, 10),
+    digit(day, 1),
+  );
 }
 
 const HEX = '0123456789abcdef';

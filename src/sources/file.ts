@@ -2,6 +2,7 @@
 // observe. Besides the schema, every playlist item must name a track of `tracks`, and playlist ids are
 // unique, so the planner can trust the Catalog it gets.
 
+import { createHash } from 'node:crypto';
 import { resolve } from 'node:path';
 import catalogSchema from '../../schema/catalog.schema.json' with { type: 'json' };
 import { displayPath } from '../desired/paths.ts';
@@ -33,6 +34,16 @@ export function createFileSource(path: string, fs: Fs): Source {
       const raw = parsed.data as RawCatalog;
       throwIfIssues(parsed, referenceIssues(raw));
       return toCatalog(raw);
+    },
+    async fingerprint(signal: AbortSignal): Promise<string> {
+      signal.throwIfAborted();
+      let bytes: Buffer;
+      try {
+        bytes = fs.readFileSync(abs) as Buffer;
+      } catch (err) {
+        throw new SourceError(`cannot read catalogue ${displayPath(abs)}: ${(err as Error).message}`, false);
+      }
+      return `file:${createHash('sha1').update(bytes).digest('hex')}`;
     },
   };
 }

@@ -2,7 +2,7 @@
 // Table and column names follow the original design (DESIGN §5) so the file reads well in stock sqlite3.
 
 export const migrations: readonly string[] = [
-  // 1: the original design's tables, plus owned_paths (the ownership ledger) and folders (no-op skipping).
+  // 1: the original design's tables, plus owned_paths (the ownership ledger).
   `
   CREATE TABLE tracks (
     id INTEGER PRIMARY KEY,
@@ -109,10 +109,17 @@ export const migrations: readonly string[] = [
     entry_count INTEGER NOT NULL,
     playlists TEXT NOT NULL
   );
-  CREATE TABLE folders (
-    path TEXT PRIMARY KEY,
-    mtime_ms REAL NOT NULL,
-    fingerprint TEXT NOT NULL
-  ) WITHOUT ROWID;
+  `,
+  // 2: the record of the last converged run, which lets a no-op run skip observing (controller/shortcut.ts).
+  `
+  CREATE TABLE convergence (
+    id INTEGER PRIMARY KEY CHECK (id = 1),
+    fingerprint TEXT NOT NULL,
+    stamps TEXT NOT NULL,
+    wake_at INTEGER,
+    skipped TEXT NOT NULL,
+    figures TEXT NOT NULL,
+    recorded_at TEXT NOT NULL
+  );
   `,
 ];

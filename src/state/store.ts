@@ -4,7 +4,15 @@
 
 import type { Database, SqlValue, Statement } from 'sql.js';
 import type { Fs } from '../io/fs.ts';
-import type { DownloadStatus, OwnedEntry, OwnedKind, StateView, Track, TrackState } from '../types.ts';
+import type {
+  DownloadStatus,
+  OwnedEntry,
+  OwnedKind,
+  Skipped,
+  StateView,
+  Track,
+  TrackState,
+} from '../types.ts';
 import { type DbFile, openDb } from './db.ts';
 
 export interface TrackRecord {
@@ -51,6 +59,17 @@ export interface OperationRow {
   error?: string;
   startedAt: string;
   finishedAt?: string;
+}
+
+/** What a converged run leaves for the next one to check before it observes anything. */
+export interface ConvergenceRecord {
+  fingerprint: string;
+  /** [root-relative path, mtimeMs, size] of every folder and playlist file the run manages. */
+  stamps: [string, number, number][];
+  /** Epoch ms when a held-back download becomes due, if any. */
+  wakeAt?: number;
+  skipped: Skipped[];
+  figures: { playlists: number; tracks: number; entries: number; bytesSaved: number };
 }
 
 export type Store = ReturnType<typeof wrapStore>;
@@ -508,6 +527,54 @@ function wrapStore(file: DbFile) {
         `INSERT INTO sync_snapshots (sync_event_id, taken_at, playlist_count, track_count, entry_count, playlists)
          VALUES (?, ?, ?, ?, ?, ?)`,
         [eventId, takenAt, s.playlistCount, s.trackCount, s.entryCount, JSON.stringify(s.playlists)],
+      );
+    },
+
+    // ------------------------------------------------------------------------------------ convergence
+
+    getConvergence(): ConvergenceRecord | undefined {
+      const r = rows(
+        db,
+        'SELECT fingerprint, stamps, wake_at, skipped, figures FROM convergence WHERE id = 1',
+      )[0];
+      if (!r) return undefined;
+      return {
+        fingerprint: String(r[0]),
+        stamps: JSON.parse(String(r[1])) as ConvergenceRecord['stamps'],
+        wakeAt: num(r[2]),
+        skipped: JSON.parse(String(r[3])) as ConvergenceRecord['skipped'],
+        figures: JSON.parse(String(r[4])) as ConvergenceRecord['figures'],
+      };
+    },
+
+    setConvergence(rec: ConvergenceRecord, now: string): void {
+      write(
+        `INSERT INTO convergence (id, fingerprint, stamps, wake_at, skipped, figures, recorded_at)
+         VALUES (1, ?, ?, ?, ?, ?, ?)
+         ON CONFLICT(id) DO UPDATE SET fingerprint = excluded.fingerprint, stamps = excluded.stamps,
+           wake_at = excluded.wake_at, skipped = excluded.skipped, figures = excluded.figures,
+           recorded_at = excluded.recorded_at`,
+        [
+          rec.fingerprint,
+          JSON.stringify(rec.stamps),
+          rec.wakeAt ?? null,
+          JSON.stringify(rec.skipped),
+          JSON.stringify(rec.figures),
+          now,
+        ],
+      );
+    },
+
+    clearConvergence(): void {
+      if (rows(db, 'SELECT 1 FROM convergence').length > 0) write('DELETE FROM convergence');
+    },
+
+    /** The source was not observed (nothing changed): the new run's snapshot repeats the last one. */
+    repeatLastSnapshot(eventId: number, takenAt: string): void {
+      write(
+        `INSERT INTO sync_snapshots (sync_event_id, taken_at, playlist_count, track_count, entry_count, playlists)
+         SELECT ?, ?, playlist_count, track_count, entry_count, playlists FROM sync_snapshots ORDER BY id DESC LIMIT 1`,
+        [eventId, takenAt],
       );
     },
 

@@ -50,22 +50,30 @@ export function cloneCatalog(c: Catalog): Catalog {
   return { playlists: c.playlists.map((p) => ({ ...p, items: [...p.items] })), tracks: new Map(c.tracks) };
 }
 
-/** A source whose catalogue the test swaps between runs. */
-export function mutableSource(initial: Catalog): {
+/** A source whose catalogue the test swaps between runs; with `fingerprint`, it offers one (shortcut). */
+export function mutableSource(
+  initial: Catalog,
+  opts: { fingerprint?: boolean } = {},
+): {
   source: Deps['source'];
   set(c: Catalog): void;
   fail(err?: Error): void;
 } {
   let current = initial;
   let failure: Error | undefined;
-  return {
-    source: {
-      provider: 'test',
-      observe: async () => {
-        if (failure) throw failure;
-        return cloneCatalog(current);
-      },
+  const source: Deps['source'] = {
+    provider: 'test',
+    observe: async () => {
+      if (failure) throw failure;
+      return cloneCatalog(current);
     },
+  };
+  if (opts.fingerprint) {
+    source.fingerprint = async () =>
+      JSON.stringify({ p: current.playlists, t: [...current.tracks.values()] });
+  }
+  return {
+    source,
     set: (c) => {
       current = c;
       failure = undefined;
@@ -75,7 +83,6 @@ export function mutableSource(initial: Catalog): {
     },
   };
 }
-
 /** Content that names its track, so checks can tell which track a file holds. */
 export function fakeAudio(id: string): string {
   return `cratesync-test-audio ${id}\n${'.'.repeat(64)}\n`;

@@ -1,5 +1,6 @@
+import { createHash } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
-import { createDemoSource, generateDemoCatalog } from '../../src/sources/demo.ts';
+import { createDemoSource, DEMO_GENERATOR_VERSION, generateDemoCatalog } from '../../src/sources/demo.ts';
 import type { Catalog, Track } from '../../src/types.ts';
 
 const SMALL = { seed: 7, playlists: 12, tracks: 300 };
@@ -194,5 +195,14 @@ describe('createDemoSource', () => {
     const controller = new AbortController();
     controller.abort();
     await expect(createDemoSource(SMALL).observe(controller.signal)).rejects.toThrow();
+  });
+});
+
+describe('demo fingerprint', () => {
+  it('pins the generator output: a change to it must bump DEMO_GENERATOR_VERSION and this hash', () => {
+    const c = generateDemoCatalog({ seed: 7, playlists: 12, tracks: 300 });
+    const text = JSON.stringify({ p: c.playlists, t: [...c.tracks.values()] });
+    const hash = createHash('sha1').update(text).digest('hex');
+    expect(`v${DEMO_GENERATOR_VERSION}:${hash}`).toBe('v1:27bbc2f2ea756227ad3fdf2dbb8cd5f342e290c0');
   });
 });

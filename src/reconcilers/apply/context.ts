@@ -37,6 +37,16 @@ export function newScratch(): Scratch {
   return { dirs: new Set(), freeSlots: [], slots: 0 };
 }
 
+/** Removes the run's download slots, so a finished run leaves staging as it found it. */
+export function dropScratch(ctx: Pick<ApplyContext, 'fs' | 'scratch'>): void {
+  for (const slot of ctx.scratch.freeSlots) {
+    ctx.fs.rmSync(slot, { recursive: true, force: true });
+    ctx.scratch.dirs.delete(slot);
+  }
+  ctx.scratch.freeSlots = [];
+  ctx.scratch.slots = 0;
+}
+
 export function ensureDir(ctx: Pick<ApplyContext, 'fs' | 'scratch'>, abs: string): void {
   if (ctx.scratch.dirs.has(abs)) return;
   ctx.fs.mkdirSync(abs, { recursive: true });

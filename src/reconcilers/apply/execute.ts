@@ -5,7 +5,6 @@
 import path from 'node:path';
 import type { Action, OutcomeStatus } from '../../types.ts';
 import { isMissing, statEntry } from '../files/observe-disk.ts';
-import { safeId } from '../files/plan.ts';
 import { hashText } from '../playlists/plan.ts';
 import { type ApplyContext, absPath, ensureDir } from './context.ts';
 
@@ -52,7 +51,8 @@ function mkdir(a: Of<'mkdir'>, ctx: ApplyContext): Executed {
 async function download(a: Of<'download'>, ctx: ApplyContext): Promise<Executed> {
   const { fs } = ctx;
   const guessedExt = path.posix.extname(a.staged);
-  if (guessedExt !== '' && statEntry(fs, absPath(ctx, a.staged))?.type === 'file') return { status: 'noop', staged: a.staged };
+  if (guessedExt !== '' && statEntry(fs, absPath(ctx, a.staged))?.type === 'file')
+    return { status: 'noop', staged: a.staged };
   const track = ctx.tracks.get(a.trackId);
   if (!track) return skip('the source no longer describes this track');
   const slot = takeSlot(ctx);
@@ -67,7 +67,8 @@ async function download(a: Of<'download'>, ctx: ApplyContext): Promise<Executed>
       try {
         const result = await ctx.downloader.download(track, slot, ctx.signal);
         const produced = statEntry(fs, result.path);
-        if (produced?.type !== 'file') throw new Error('the downloader reported success but produced no file');
+        if (produced?.type !== 'file')
+          throw new Error('the downloader reported success but produced no file');
         if (produced.size === 0) throw new Error('the downloader produced an empty file');
         const ext = path.posix.extname(result.path);
         const base = guessedExt === '' ? a.staged : a.staged.slice(0, -guessedExt.length);
@@ -109,7 +110,8 @@ function emptyFolder(ctx: ApplyContext, dir: string): void {
 function move(a: Of<'move'>, ctx: ApplyContext): Executed {
   const { fs } = ctx;
   const from = statEntry(fs, absPath(ctx, a.from));
-  if (a.from === a.to) return from?.type === 'file' ? done(from.size) : skip(`the file to promote is gone: ${a.from}`);
+  if (a.from === a.to)
+    return from?.type === 'file' ? done(from.size) : skip(`the file to promote is gone: ${a.from}`);
   const to = statEntry(fs, absPath(ctx, a.to));
   if (!from) {
     const owner = ctx.store.getOwned(a.to);

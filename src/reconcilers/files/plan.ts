@@ -258,9 +258,11 @@ export function planFiles(desired: DesiredState, o: FilesObserved): Plan {
     o,
     skipped,
   );
-  const keptEvictions = gated.filter((r) => evictions.includes(r));
-  const droppedEvictions = new Set(evictions.filter((r) => !gated.includes(r)).map((r) => r.path));
-  const keptPrune = gated.filter((r) => prune.includes(r));
+  const gatedSet = new Set(gated);
+  const evictionSet = new Set(evictions);
+  const keptEvictions = gated.filter((r) => evictionSet.has(r));
+  const droppedEvictions = new Set(evictions.filter((r) => !gatedSet.has(r)).map((r) => r.path));
+  const keptPrune = gated.filter((r) => !evictionSet.has(r));
   const keptDirs = dirRemovals.filter((r) => {
     if (o.unsafe || desired.prune.mode === 'off') return false;
     if (blockedDirs.has(r.path)) {

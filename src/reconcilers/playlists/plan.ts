@@ -86,7 +86,7 @@ export function planPlaylists(desired: DesiredState, o: PlaylistsObserved): Plan
     removals.push(staleRemoval(p, mine, desired));
   }
   const budgeted: DesiredState = { ...desired, prune: { ...desired.prune, maxDeletions: o.deletionBudget } };
-  actions.push(...gateRemovals(removals, budgeted, o, skipped));
+  for (const r of gateRemovals(removals, budgeted, o, skipped)) actions.push(r);
   return { target: 'playlists', actions, skipped };
 }
 

@@ -4,8 +4,10 @@
 import { Command, Option } from 'commander';
 import { ConfigError, formatIssue, LockedError, SourceError } from '../errors.ts';
 import { red } from './output.ts';
-import { runDedupeReport, runInspect, runStatus } from './report-commands.ts';
-import { runPlan, runReconcile, runValidate } from './run-commands.ts';
+
+// Commands load their modules on first use: `--help` should not pay for sql.js and the planner.
+const runCommands = () => import('./run-commands.ts');
+const reportCommands = () => import('./report-commands.ts');
 
 const program = new Command()
   .name('cratesync')
@@ -20,7 +22,7 @@ program
   .command('validate')
   .description('check library.yaml against the schema; errors as FILE:LINE:COL')
   .option('--json', 'machine-readable output')
-  .action((o) => guard(() => runValidate({ ...global(), ...o })));
+  .action((o) => guard(async () => (await runCommands()).runValidate({ ...global(), ...o })));
 
 program
   .command('plan')
@@ -30,7 +32,7 @@ program
   .option('--detailed-exitcode', 'exit 2 when there are changes, 0 when there are none')
   .option('--limit <n>', 'actions to list in human output', '50')
   .option('--full', 'observe and walk everything, even when nothing changed since the last converged run')
-  .action((o) => guard(() => runPlan({ ...global(), ...o })));
+  .action((o) => guard(async () => (await runCommands()).runPlan({ ...global(), ...o })));
 
 program
   .command('reconcile')
@@ -41,28 +43,30 @@ program
   .option('--no-progress', 'no progress bar')
   .option('--limit <n>', 'actions to list with --dry-run', '50')
   .option('--full', 'observe and walk everything, even when nothing changed since the last converged run')
-  .action((o) => guard(() => runReconcile({ ...global(), ...o })));
+  .action((o) => guard(async () => (await runCommands()).runReconcile({ ...global(), ...o })));
 
 program
   .command('status')
   .alias('sync-status')
   .description('playlists and tracks by sync state, deduplication savings, recent runs')
   .option('--json', 'machine-readable output')
-  .action((o) => guard(() => runStatus({ ...global(), ...o })));
+  .action((o) => guard(async () => (await reportCommands()).runStatus({ ...global(), ...o })));
 
 program
   .command('dedupe-report')
   .description('tracks shared by several playlists: the real file, its links, and the bytes saved')
   .option('--json', 'machine-readable output')
   .option('--limit <n>', 'tracks to list', '50')
-  .action((o) => guard(() => runDedupeReport({ ...global(), ...o })));
+  .action((o) => guard(async () => (await reportCommands()).runDedupeReport({ ...global(), ...o })));
 
 program
   .command('inspect')
   .argument('<playlist>', 'playlist name, folder name or source id')
   .description('one playlist: counts, missing tracks, recent changes')
   .option('--json', 'machine-readable output')
-  .action((name, o) => guard(() => runInspect({ ...global(), ...o, playlist: name })));
+  .action((name, o) =>
+    guard(async () => (await reportCommands()).runInspect({ ...global(), ...o, playlist: name })),
+  );
 
 async function guard(fn: () => Promise<number> | number): Promise<void> {
   try {

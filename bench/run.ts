@@ -26,27 +26,44 @@ fs.writeFileSync(
     '',
   ].join('\n'),
 );
-const child = path.join(import.meta.dirname, 'reconcile-child.ts');
+const repo = path.dirname(import.meta.dirname);
+const cli = path.join(repo, 'bin/cratesync.js');
+const rssHook = path.join(import.meta.dirname, 'report-rss.mjs');
+// Measure what a user runs: the bundled CLI (built now, so it matches the sources).
+execFileSync(process.execPath, [path.join(repo, 'scripts/build.mjs')], { stdio: 'inherit' });
 
-interface ChildResult {
+interface RunFigures {
+  processSeconds: number;
   seconds: number;
   maxRssMb: number;
-  status: string;
   planned: number;
-  downloads: number;
-  links: number;
   entries: number;
+  shortcut: boolean;
 }
 
-function reconcileOnce(): ChildResult & { processSeconds: number } {
+function reconcileOnce(extra: string[] = []): RunFigures {
   const t0 = performance.now();
-  const r = spawnSync(process.execPath, ['--import', 'tsx', child, library], {
-    encoding: 'utf8',
-    maxBuffer: 1 << 26,
-  });
+  const r = spawnSync(
+    process.execPath,
+    ['--import', rssHook, cli, 'reconcile', '-f', library, '--json', '--no-progress', ...extra],
+    { encoding: 'utf8', maxBuffer: 1 << 26 },
+  );
   const processSeconds = (performance.now() - t0) / 1000;
-  if (r.status !== 0) throw new Error(`reconcile failed: ${r.stderr}`);
-  return { ...(JSON.parse(r.stdout.trim().split('\n').pop()!) as ChildResult), processSeconds };
+  if (r.status !== 0) throw new Error(`reconcile failed (${r.status}): ${r.stderr}`);
+  const out = JSON.parse(r.stdout) as {
+    seconds: number;
+    summary: { planned: number; entries: number };
+    shortcut?: boolean;
+  };
+  const rss = /CRATESYNC_BENCH_MAXRSS_KB=(\d+)/.exec(r.stderr);
+  return {
+    processSeconds,
+    seconds: out.seconds,
+    maxRssMb: Number(rss?.[1] ?? 0) / 1024,
+    planned: out.summary.planned,
+    entries: out.summary.entries,
+    shortcut: out.shortcut === true,
+  };
 }
 
 function timeFind(root: string): number {
@@ -71,10 +88,14 @@ row('state.db size', `${(dbSize / 1024 / 1024).toFixed(1)} MB`);
 const findSeconds = Math.min(timeFind(path.join(dir, 'music')), timeFind(path.join(dir, 'music')));
 const noops = [reconcileOnce(), reconcileOnce()];
 const noop = noops.reduce((a, b) => (a.processSeconds < b.processSeconds ? a : b));
-row('no-op reconcile: actions planned', String(noop.planned));
+row('no-op reconcile: actions planned', `${noop.planned}${noop.shortcut ? ' (converged shortcut)' : ''}`);
 row('no-op reconcile: wall time (process)', `${noop.processSeconds.toFixed(2)} s`);
 row('no-op reconcile: wall time (in process)', `${noop.seconds.toFixed(2)} s`);
 row('no-op reconcile: peak RSS', `${noop.maxRssMb.toFixed(0)} MB`);
 row("find ROOT -printf '%p %s %T@ %l\\n'", `${findSeconds.toFixed(2)} s`);
 row('no-op / find (process wall time)', `${(noop.processSeconds / findSeconds).toFixed(1)}×  (target ≤ 3×)`);
+const full = reconcileOnce(['--full']);
+row('no-op reconcile --full: wall time (process)', `${full.processSeconds.toFixed(2)} s`);
+row('no-op reconcile --full: peak RSS', `${full.maxRssMb.toFixed(0)} MB`);
+row('no-op --full / find', `${(full.processSeconds / findSeconds).toFixed(1)}×`);
 if (!process.env.CRATESYNC_BENCH_KEEP) fs.rmSync(dir, { recursive: true, force: true });

@@ -13,6 +13,8 @@ export interface PlanJson {
     skipped: number;
     skippedByCode: Record<string, number>;
     unsafe?: string;
+    /** Answered by the converged shortcut, without observing. */
+    shortcut?: boolean;
   };
 }
 
@@ -29,6 +31,7 @@ export function planJson(pass: PassResult): PlanJson {
       skipped: skipped.length,
       skippedByCode: countBy(skipped, (s) => s.code),
       ...(pass.unsafe ? { unsafe: pass.unsafe } : {}),
+      ...(pass.shortcut ? { shortcut: true } : {}),
     },
   };
 }

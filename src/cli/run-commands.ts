@@ -19,10 +19,12 @@ export function runValidate(flags: GlobalFlags): number {
 }
 
 export async function runPlan(
-  flags: GlobalFlags & { detailedExitcode?: boolean; limit?: string },
+  flags: GlobalFlags & { detailedExitcode?: boolean; limit?: string; full?: boolean },
 ): Promise<number> {
   const desired = loadLibrary(flags);
-  const pass = await planOnly(desired, buildDeps(desired, { json: flags.json, progress: false }));
+  const pass = await planOnly(desired, buildDeps(desired, { json: flags.json, progress: false }), {
+    full: flags.full,
+  });
   if (flags.json) printJson(planJson(pass));
   else printPlan(pass, { limit: Number(flags.limit ?? 50) });
   return flags.detailedExitcode && pass.actions.length > 0 ? 2 : 0;
@@ -46,9 +48,7 @@ export async function runReconcile(
     const result = await reconcile(
       desired,
       buildDeps(desired, { json: flags.json, progress: flags.progress }),
-      {
-        signal: controller.signal,
-      },
+      { signal: controller.signal, full: flags.full },
     );
     const seconds = (performance.now() - started) / 1000;
     if (flags.json)
@@ -56,6 +56,7 @@ export async function runReconcile(
         syncEventId: result.eventId,
         status: result.status,
         seconds,
+        shortcut: result.firstPass.shortcut === true,
         summary: result.summary,
         error: result.error,
       });

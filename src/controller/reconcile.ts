@@ -224,5 +224,5 @@ function finishShortcutRun(store: Store, eventId: number, rec: ConvergenceRecord
 }
 
 function metaHash(t: object): string {
-  return hashText(JSON.stringify(t));
+  return hashText(JSON.stringify(t)).slice(0, 16);
 }

@@ -2,7 +2,8 @@
 // Table and column names follow the original design (DESIGN §5) so the file reads well in stock sqlite3.
 
 export const migrations: readonly string[] = [
-  // 1: the original design's tables, plus owned_paths (the ownership ledger).
+  // 1: the original design's tables, plus owned_paths (the ownership ledger: one row per path we made, kept
+  // lean because a large library has hundreds of thousands of them and sql.js rewrites the whole file).
   `
   CREATE TABLE tracks (
     id INTEGER PRIMARY KEY,
@@ -63,8 +64,7 @@ export const migrations: readonly string[] = [
     track_source_id TEXT,
     playlist_source_id TEXT,
     size INTEGER,
-    hash TEXT,
-    created_at TEXT NOT NULL
+    hash TEXT
   ) WITHOUT ROWID;
   CREATE TABLE sync_events (
     id INTEGER PRIMARY KEY,

@@ -215,21 +215,16 @@ function wrapStore(file: DbFile) {
 
     // ------------------------------------------------------------------------------------ ownership
 
-    putOwned(entry: OwnedEntry, now: string): void {
+    putOwned(entry: OwnedEntry): void {
+      // A link's playlist is its folder; only folders and playlist files keep the id.
+      const playlistId =
+        entry.kind === 'dir' || entry.kind === 'playlistFile' ? (entry.playlistId ?? null) : null;
       write(
-        `INSERT INTO owned_paths (path, kind, track_source_id, playlist_source_id, size, hash, created_at)
-         VALUES (?, ?, ?, ?, ?, ?, ?)
+        `INSERT INTO owned_paths (path, kind, track_source_id, playlist_source_id, size, hash)
+         VALUES (?, ?, ?, ?, ?, ?)
          ON CONFLICT(path) DO UPDATE SET kind = excluded.kind, track_source_id = excluded.track_source_id,
            playlist_source_id = excluded.playlist_source_id, size = excluded.size, hash = excluded.hash`,
-        [
-          entry.path,
-          entry.kind,
-          entry.trackId ?? null,
-          entry.playlistId ?? null,
-          entry.size ?? null,
-          entry.hash ?? null,
-          now,
-        ],
+        [entry.path, entry.kind, entry.trackId ?? null, playlistId, entry.size ?? null, entry.hash ?? null],
       );
     },
 

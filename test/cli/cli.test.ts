@@ -57,6 +57,13 @@ describe('cratesync CLI', () => {
     expect(json.actions).toEqual([]);
     expect(json).toHaveProperty('skipped');
     expect(json.summary.actions).toBe(0);
+    // Unchanged since the converged run: answered without observing; --full looks anyway.
+    expect(json.summary.shortcut).toBe(true);
+    const full = JSON.parse(cli('plan', '-f', lib, '--json', '--full').stdout);
+    expect(full.actions).toEqual([]);
+    expect(full.summary.shortcut).toBeUndefined();
+    expect(JSON.parse(cli('reconcile', '-f', lib, '--json', '--full').stdout).shortcut).toBe(false);
+    expect(JSON.parse(cli('reconcile', '-f', lib, '--json').stdout).shortcut).toBe(true);
 
     const status = JSON.parse(cli('sync-status', '-f', lib, '--json').stdout);
     expect(status.lastRun.status).toBe('completed');

@@ -34,11 +34,8 @@ export function settle(
   switch (a.type) {
     case 'mkdir':
       // A folder that already existed may be the user's: only one we made becomes ours.
-      if (
-        (status === 'applied' || status === 'recovered') &&
-        statEntry(fs, absPath(ctx, a.path))?.type === 'dir'
-      ) {
-        store.putOwned({ path: a.path, kind: 'dir', playlistId: a.playlistId || undefined }, now);
+      if (ran || (status === 'recovered' && statEntry(fs, absPath(ctx, a.path))?.type === 'dir')) {
+        store.putOwned({ path: a.path, kind: 'dir', playlistId: a.playlistId || undefined });
       }
       return;
     case 'download': {
@@ -61,7 +58,7 @@ export function settle(
       const size = ran ? detail.size : statEntry(fs, absPath(ctx, staged))?.size;
       if (size === undefined) return;
       const hash = hashFile(ctx, staged);
-      store.putOwned({ path: staged, kind: 'staged', trackId: a.trackId, size, hash }, now);
+      store.putOwned({ path: staged, kind: 'staged', trackId: a.trackId, size, hash });
       store.setDownloadState(
         a.trackId,
         {
@@ -87,7 +84,7 @@ export function settle(
       }
       const old = store.getOwned(a.from);
       const kind = a.to.startsWith(`${ctx.staging}/`) ? 'staged' : 'primary';
-      store.putOwned({ path: a.to, kind, trackId: a.trackId, size, hash: old?.hash }, now);
+      store.putOwned({ path: a.to, kind, trackId: a.trackId, size, hash: old?.hash });
       if (a.from !== a.to) store.dropOwned(a.from);
       store.setDownloadState(
         a.trackId,
@@ -98,28 +95,21 @@ export function settle(
     }
     case 'link':
     case 'relink': {
-      if (!linkHolds(a, ctx as ApplyContext)) return;
-      const d = statEntry(fs, absPath(ctx, a.path));
-      store.putOwned(
-        {
-          path: a.path,
-          kind: a.mode,
-          trackId: a.trackId,
-          playlistId: a.playlistId,
-          size: d?.type === 'file' ? d.size : undefined,
-        },
-        now,
-      );
+      if (!ran && !linkHolds(a, ctx as ApplyContext)) return;
+      const size =
+        a.mode === 'symlink' ? undefined : ran ? detail.size : statEntry(fs, absPath(ctx, a.path))?.size;
+      store.putOwned({ path: a.path, kind: a.mode, trackId: a.trackId, size });
       return;
     }
     case 'writeFile': {
-      const at = absPath(ctx, a.path);
-      const d = statEntry(fs, at);
-      if (d?.type !== 'file' || hashText(String(fs.readFileSync(at, 'utf8'))) !== a.hash) return;
-      store.putOwned(
-        { path: a.path, kind: 'playlistFile', playlistId: a.playlistId, size: d.size, hash: a.hash },
-        now,
-      );
+      let size = detail.size;
+      if (!ran) {
+        const at = absPath(ctx, a.path);
+        const d = statEntry(fs, at);
+        if (d?.type !== 'file' || hashText(String(fs.readFileSync(at, 'utf8'))) !== a.hash) return;
+        size = d.size;
+      }
+      store.putOwned({ path: a.path, kind: 'playlistFile', playlistId: a.playlistId, size, hash: a.hash });
       return;
     }
     case 'remove': {

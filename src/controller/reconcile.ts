@@ -144,7 +144,13 @@ async function runPasses(
   const passOpts = { ...deps, store, downloaderExtension: deps.downloader.extension };
   const outcomes: Outcome[] = [];
   let pass = observeAndPlan(desired, catalog, passOpts);
-  const firstPass = pass;
+  // Keep what the summary needs, not what the first pass observed: later passes observe afresh.
+  const firstPass: PassResult = {
+    plans: pass.plans,
+    actions: pass.actions,
+    unsafe: pass.unsafe,
+    figures: pass.figures,
+  };
   store.upsertTracks(
     [...pass.layout.tracks.values()].map((t) => ({ track: t.track, metaHash: metaHash(t.track) })),
     new Date(deps.now()).toISOString(),
@@ -194,7 +200,9 @@ async function runPasses(
   const summary = summarize(firstPass, outcomes, pass);
   const status = error === undefined && summary.failed === 0 ? 'completed' : 'failed';
   recordRun(store, { desired, catalog, pass, eventId, outcomes, summary, status, error, now: deps.now });
-  const converged = status === 'completed' && pass.actions.length === 0;
+  // Removals held back by prune.maxDeletions continue on the next run: that is not converged.
+  const capped = pass.plans.some((p) => p.skipped.some((k) => k.code === 'deletion-cap'));
+  const converged = status === 'completed' && pass.actions.length === 0 && !capped;
   if (converged && run.fingerprint !== undefined) {
     store.setConvergence(
       convergenceRecord(desired, deps, pass, run.fingerprint),

@@ -91,6 +91,19 @@ describe('converged shortcut', () => {
     expect(plan.actions.some((a) => a.type === 'move')).toBe(true);
   });
 
+  it('is not recorded while prune.maxDeletions holds removals back for the next run', async () => {
+    const src = mutableSource(catalogOf({ A: ['t1', 't2', 't3'], B: ['t4'] }), { fingerprint: true });
+    const desired = desiredFor(root, { prune: { mode: 'trash', maxDeletions: 2 } });
+    const deps = testDeps(realFs, src.source, fakeDownloader(realFs));
+    await reconcile(desired, deps);
+    src.set(catalogOf({ B: ['t4'] }));
+    const capped = await reconcile(desired, deps);
+    expect(capped.summary.held['deletion-cap']).toBeGreaterThan(0);
+    const next = await planOnly(desired, deps);
+    expect(next.shortcut).toBeUndefined();
+    expect(next.actions.some((a) => a.type === 'remove')).toBe(true);
+  });
+
   it('is off once a failed download is due for its retry', async () => {
     const src = mutableSource(catalogOf({ A: ['t1', 't2'] }), { fingerprint: true });
     const clock = { t: Date.UTC(2026, 0, 1) };

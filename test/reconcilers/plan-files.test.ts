@@ -139,7 +139,7 @@ describe('files planner', () => {
       'delete',
     ]);
     expect(removes({ ...desired, prune: { mode: 'off', maxDeletions: 9 } })).toEqual([]);
-    expect(removes({ ...desired, prune: { mode: 'delete', maxDeletions: 2 } }).length).toBe(3); // 2 files + the folder attempt
+    expect(removes({ ...desired, prune: { mode: 'delete', maxDeletions: 2 } }).length).toBe(2); // the folder stays while capped files remain in it
     // Empty listing where the library had content: nothing is removed.
     const emptied = planPass(
       desired,

@@ -263,8 +263,16 @@ export function planFiles(desired: DesiredState, o: FilesObserved): Plan {
   const keptEvictions = gated.filter((r) => evictionSet.has(r));
   const droppedEvictions = new Set(evictions.filter((r) => !gatedSet.has(r)).map((r) => r.path));
   const keptPrune = gated.filter((r) => !evictionSet.has(r));
+  // A folder goes only when nothing we own stays in it this pass (removals held back keep it).
+  const removedNow = new Set(gated.map((r) => r.path));
+  const occupied = new Set<string>();
+  for (const [p, mine] of state.owned) {
+    if (mine.kind === 'dir' || removedNow.has(p) || leaving.has(p) || !disk.has(p)) continue;
+    for (let d = path.posix.dirname(p); d !== '.' && !occupied.has(d); d = path.posix.dirname(d))
+      occupied.add(d);
+  }
   const keptDirs = dirRemovals.filter((r) => {
-    if (o.unsafe || desired.prune.mode === 'off') return false;
+    if (o.unsafe || desired.prune.mode === 'off' || occupied.has(r.path)) return false;
     if (blockedDirs.has(r.path)) {
       skipped.push({
         code: 'not-empty',

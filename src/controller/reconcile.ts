@@ -13,7 +13,7 @@ import { type ConvergenceRecord, openStore, type Store } from '../state/store.ts
 import type { Catalog, DesiredState, Downloader, Logger, Outcome, ProgressSink, Source } from '../types.ts';
 import { acquireLock } from './lock.ts';
 import { countContentRemovals, observeAndPlan, type PassResult, STAGING } from './pass.ts';
-import { recordRun } from './record.ts';
+import { KEEP_RUNS, recordRun } from './record.ts';
 import { recoverInterruptedRun } from './recover.ts';
 import { convergedShortcut, convergenceRecord, runFingerprint, shortcutPass } from './shortcut.ts';
 import { type RunSummary, summarize } from './summary.ts';
@@ -222,6 +222,7 @@ function finishShortcutRun(store: Store, eventId: number, rec: ConvergenceRecord
   const pass = shortcutPass(rec);
   const summary = summarize(pass, [], pass);
   store.repeatLastSnapshot(eventId, now);
+  store.pruneHistory(KEEP_RUNS);
   store.finishEvent(eventId, {
     status: 'completed',
     finishedAt: now,

@@ -9,6 +9,8 @@ import type { Catalog, DesiredState, Outcome } from '../types.ts';
 import type { Pass } from './pass.ts';
 import type { RunSummary } from './summary.ts';
 
+/** Runs older than this many are forgotten (a watcher polling every 15 minutes makes 35,000 a year). */
+export const KEEP_RUNS = 1000;
 /** Operations of older runs are dropped so that the journal table stays small. */
 const KEEP_OPERATIONS_OF_RUNS = 20;
 /**
@@ -66,20 +68,23 @@ export function recordRun(
     return { ...record, layoutHash: hashText(JSON.stringify(record)) };
   });
   store.syncPlaylists(records, now);
+  const playlists = layout.playlists.map((p) => ({
+    id: p.id,
+    name: p.source.name,
+    lastModifiedAt: p.source.lastModifiedAt,
+    items: p.source.items.length,
+    itemsHash: hashText(p.source.items.join('\n')).slice(0, 16),
+  }));
   store.addSnapshot(r.eventId, now, {
     playlistCount: layout.playlists.length,
     trackCount: layout.tracks.size,
     entryCount: r.summary.entries,
-    playlists: layout.playlists.map((p) => ({
-      id: p.id,
-      name: p.source.name,
-      lastModifiedAt: p.source.lastModifiedAt,
-      items: p.source.items.length,
-      itemsHash: hashText(p.source.items.join('\n')).slice(0, 16),
-    })),
+    sourceHash: hashText(JSON.stringify(playlists)),
+    playlists,
   });
   store.addOperations(historyOf(r.outcomes).map(({ o, seq }) => operationRow(r.eventId, seq, o, now)));
   store.pruneOperations(KEEP_OPERATIONS_OF_RUNS);
+  store.pruneHistory(KEEP_RUNS);
   store.forgetTracks(new Set(layout.tracks.keys()));
   const s = r.summary;
   store.finishEvent(r.eventId, {

@@ -107,8 +107,11 @@ export const migrations: readonly string[] = [
     playlist_count INTEGER NOT NULL,
     track_count INTEGER NOT NULL,
     entry_count INTEGER NOT NULL,
-    playlists TEXT NOT NULL
+    source_hash TEXT NOT NULL,
+    -- The playlists' JSON is kept on the newest snapshot of each source state only (see store.ts).
+    playlists TEXT
   );
+  CREATE INDEX sync_snapshots_hash ON sync_snapshots(source_hash);
   `,
   // 2: the record of the last converged run, which lets a no-op run skip observing (controller/shortcut.ts).
   `

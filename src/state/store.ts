@@ -513,16 +513,64 @@ function wrapStore(file: DbFile) {
       );
     },
 
+    /**
+     * One snapshot per run. An unchanged source state would repeat the same (large) JSON every run, so
+     * only the newest snapshot of each state keeps it; older ones keep the hash and the counts. Clearing
+     * first lets the new row reuse the freed pages instead of growing the file.
+     */
     addSnapshot(
       eventId: number,
       takenAt: string,
-      s: { playlistCount: number; trackCount: number; entryCount: number; playlists: unknown },
+      s: {
+        playlistCount: number;
+        trackCount: number;
+        entryCount: number;
+        sourceHash: string;
+        playlists: unknown;
+      },
     ): void {
+      write('UPDATE sync_snapshots SET playlists = NULL WHERE source_hash = ? AND playlists IS NOT NULL', [
+        s.sourceHash,
+      ]);
       write(
-        `INSERT INTO sync_snapshots (sync_event_id, taken_at, playlist_count, track_count, entry_count, playlists)
-         VALUES (?, ?, ?, ?, ?, ?)`,
-        [eventId, takenAt, s.playlistCount, s.trackCount, s.entryCount, JSON.stringify(s.playlists)],
+        `INSERT INTO sync_snapshots (sync_event_id, taken_at, playlist_count, track_count, entry_count, source_hash, playlists)
+         VALUES (?, ?, ?, ?, ?, ?, ?)`,
+        [
+          eventId,
+          takenAt,
+          s.playlistCount,
+          s.trackCount,
+          s.entryCount,
+          s.sourceHash,
+          JSON.stringify(s.playlists),
+        ],
       );
+    },
+
+    /** The source was not observed (nothing changed): the new run's snapshot repeats the last one. */
+    repeatLastSnapshot(eventId: number, takenAt: string): void {
+      const last = rows(
+        db,
+        `SELECT playlist_count, track_count, entry_count, source_hash, playlists FROM sync_snapshots
+         WHERE playlists IS NOT NULL ORDER BY id DESC LIMIT 1`,
+      )[0];
+      if (!last) return;
+      this.addSnapshot(eventId, takenAt, {
+        playlistCount: Number(last[0]),
+        trackCount: Number(last[1]),
+        entryCount: Number(last[2]),
+        sourceHash: String(last[3]),
+        playlists: JSON.parse(String(last[4])),
+      });
+    },
+
+    /** Keeps the newest `keep` runs; their operations and snapshots go with them. */
+    pruneHistory(keep: number): void {
+      const [oldest] =
+        rows(db, 'SELECT id FROM sync_events ORDER BY id DESC LIMIT 1 OFFSET ?', [keep - 1])[0] ?? [];
+      if (oldest === undefined || oldest === null) return;
+      if (rows(db, 'SELECT 1 FROM sync_events WHERE id < ? LIMIT 1', [oldest]).length === 0) return;
+      write('DELETE FROM sync_events WHERE id < ?', [oldest]);
     },
 
     // ------------------------------------------------------------------------------------ convergence
@@ -562,15 +610,6 @@ function wrapStore(file: DbFile) {
 
     clearConvergence(): void {
       if (rows(db, 'SELECT 1 FROM convergence').length > 0) write('DELETE FROM convergence');
-    },
-
-    /** The source was not observed (nothing changed): the new run's snapshot repeats the last one. */
-    repeatLastSnapshot(eventId: number, takenAt: string): void {
-      write(
-        `INSERT INTO sync_snapshots (sync_event_id, taken_at, playlist_count, track_count, entry_count, playlists)
-         SELECT ?, ?, playlist_count, track_count, entry_count, playlists FROM sync_snapshots ORDER BY id DESC LIMIT 1`,
-        [eventId, takenAt],
-      );
     },
 
     /** Plain read access for reports (status, dedupe-report, inspect). */

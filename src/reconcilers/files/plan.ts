@@ -193,7 +193,7 @@ export function planFiles(desired: DesiredState, o: FilesObserved): Plan {
     }
     if (d && mine && linkHolds(mode, d, mine, target, w.trackId, primary, o)) continue;
     if (d && mine && mine.kind === 'primary' && mine.trackId !== w.trackId && !leaving.has(at)) {
-      // Another track's real file holds this name; it is evicted below with the rest of the prune.
+      // Another track's real file, no longer wanted, holds this name: it goes (per prune.mode) before the links.
       evictions.push(removal(at, mine, desired, 'replaced by a link of another track'));
       leaving.add(at);
     }

@@ -3,6 +3,7 @@
 import path from 'node:path';
 import { paths } from '../controller/reconcile.ts';
 import { nodeFsPort } from '../io/fs.ts';
+import { displayName } from '../reconcilers/playlists/plan.ts';
 import { dedupeReport, playlistReport, statusReport } from '../state/reports.ts';
 import { openStore, type Store } from '../state/store.ts';
 import { bold, dim, formatBytes, green, printJson, red, yellow } from './output.ts';
@@ -74,7 +75,7 @@ export async function runDedupeReport(flags: GlobalFlags & { limit?: string }): 
   ];
   for (const tr of report.tracks) {
     lines.push(
-      `${tr.artists.join(', ')} - ${tr.title} ${dim(`(${formatBytes(tr.size)}, ${tr.links.length} link(s))`)}`,
+      `${displayName({ id: tr.trackId, ...tr })} ${dim(`(${formatBytes(tr.size)}, ${tr.links.length} link(s))`)}`,
     );
     lines.push(`  real file  ${tr.primary ?? '?'}`);
     for (const l of tr.links) lines.push(`  link       ${l}`);
@@ -93,7 +94,7 @@ export async function runInspect(flags: GlobalFlags & { playlist: string }): Pro
   }
   if ('ambiguous' in report) {
     process.stderr.write(
-      `${red('error')}: "${flags.playlist}" matches several playlists; use the source id:\n  ${report.ambiguous.join('\n  ')}\n`,
+      `${red('error')}: "${flags.playlist}" matches several playlists; use the folder name or the source id:\n  ${report.ambiguous.join('\n  ')}\n`,
     );
     return 1;
   }

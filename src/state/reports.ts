@@ -111,6 +111,7 @@ export interface DedupeReport {
   tracks: {
     trackId: string;
     title: string;
+    version?: string;
     artists: string[];
     size: number;
     primary?: string;
@@ -133,12 +134,14 @@ export function dedupeReport(store: Store, limit = 1000): DedupeReport {
     .sort((a, b) => b[1].length - a[1].length || (a[0] < b[0] ? -1 : 1))
     .slice(0, limit);
   const tracks = ranked.map(([id, links]) => {
-    const r = store.query('SELECT title, artists, file_size, file_path FROM tracks WHERE source_id = ?', [
-      id,
-    ])[0];
+    const r = store.query(
+      'SELECT title, artists, file_size, file_path, version FROM tracks WHERE source_id = ?',
+      [id],
+    )[0];
     return {
       trackId: id,
       title: s(r?.[0]) ?? id,
+      version: s(r?.[4]),
       artists: r?.[1] ? (JSON.parse(String(r[1])) as string[]) : [],
       size: n(r?.[2]),
       primary: s(r?.[3]),
@@ -186,7 +189,10 @@ export function playlistReport(
     return {
       ambiguous: hits.map((h) =>
         String(
-          store.query("SELECT name || ' (' || source_id || ')' FROM playlists WHERE id = ?", [h[0]!])[0]![0],
+          store.query(
+            "SELECT name || ' — folder ' || coalesce(local_folder_path, '?') || ' (' || source_id || ')' FROM playlists WHERE id = ?",
+            [h[0]!],
+          )[0]![0],
         ),
       ),
     };

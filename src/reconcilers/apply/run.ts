@@ -59,7 +59,9 @@ export async function applyActions(
     for (let i = 0; i < group.length; i += BATCH) {
       const batch = group.slice(i, i + BATCH);
       const at = new Date(ctx.now()).toISOString();
-      journal.append(batch.map((action) => ({ t: 'intent' as const, seq: seq++, at, action })));
+      journal.append(
+        batch.map((action) => ({ t: 'intent' as const, seq: seq++, at, action: forJournal(action) })),
+      );
       await ctx.store.batch(async () => {
         if (downloads) {
           const limit = pLimit(ctx.download.concurrency);
@@ -76,6 +78,11 @@ export async function applyActions(
   }
   if (fatal) throw Object.assign(fatal, { outcomes });
   return outcomes;
+}
+
+/** Recovery compares a playlist file by its hash, so the journal need not carry its whole text. */
+function forJournal(a: Action): Action {
+  return a.type === 'writeFile' ? { ...a, content: '' } : a;
 }
 
 function* phaseGroups(actions: readonly Action[]): Generator<Action[]> {

@@ -23,7 +23,8 @@ export interface RecoveryContext {
 export function recoverInterruptedRun(ctx: RecoveryContext): number {
   const records = ctx.journal.read();
   const now = new Date(ctx.now()).toISOString();
-  const trackStates = ctx.store.loadView().tracks;
+  // Loading every track's state is costly on a large library: only a crashed run needs it.
+  const trackStates = records.length > 0 ? ctx.store.loadView().tracks : new Map();
   let settled = 0;
   for (const r of records) {
     if (r.t === 'begin') {

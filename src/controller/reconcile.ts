@@ -157,6 +157,8 @@ async function runPasses(
   );
   let error: string | undefined;
   const maxPasses = opts.maxPasses ?? 5;
+  // About to change the library: the last convergence record no longer describes it.
+  if (pass.actions.length > 0) store.clearConvergence();
   const scratch = newScratch();
   for (let n = 1; n <= maxPasses && pass.actions.length > 0; n++) {
     const ctx: ApplyContext = {
@@ -191,6 +193,12 @@ async function runPasses(
     }
     // Not push(...applied): a first run can have hundreds of thousands of outcomes.
     for (const o of applied) outcomes.push(o);
+    // Checkpoint: what this pass did is in the DB file, so a crash replays at most one pass's intents.
+    store.save();
+    journal.clear();
+    journal.append([
+      { t: 'begin', eventId, startedAt: new Date(deps.now()).toISOString(), trigger: opts.trigger ?? 'cli' },
+    ]);
     if (!applied.some((o) => o.status === 'applied')) break;
     const used = countContentRemovals(outcomes.filter((o) => o.status === 'applied').map((o) => o.action));
     pass = observeAndPlan(desired, catalog, passOpts, Math.max(0, desired.prune.maxDeletions - used));

@@ -15,7 +15,10 @@ import { makeTempDir, removeTempDir } from '../helpers/tmpdir.ts';
 
 const realFs = fs as unknown as Fs;
 const base = makeTempDir('cratesync-crash-');
-afterAll(() => removeTempDir(base));
+// CRATESYNC_KEEP_CRASH_DIRS=1 keeps the trial folders for a post-mortem.
+afterAll(() => {
+  if (!process.env.CRATESYNC_KEEP_CRASH_DIRS) removeTempDir(base);
+});
 const child = path.resolve(import.meta.dirname, '../helpers/crash-child.ts');
 
 const tracks: Track[] = Array.from({ length: 60 }, (_, i) => ({
@@ -107,11 +110,12 @@ describe('crash safety', () => {
       }
       const final = await runChild(root, catalogFile, links);
       expect(final).toContain('completed');
+      expect(final, `trial ${trial} (${links}): the final run must converge`).toContain('"remaining":0');
 
       const catalog: Catalog = JSON.parse(fs.readFileSync(catalogFile, 'utf8'));
       const c: Catalog = { playlists: catalog.playlists, tracks: new Map(tracks.map((t) => [t.id, t])) };
       const desired = desiredFor(root, { layout: { links } });
-      expect(checkLibrary(realFs, desired, c).problems, `trial ${trial} (${links})`).toEqual([]);
+      expect(checkLibrary(realFs, desired, c).problems, `trial ${trial} (${links}) ${final}`).toEqual([]);
       expect(partialFilesOutsideStaging(root)).toEqual([]);
       const again = await planOnly(
         desired,

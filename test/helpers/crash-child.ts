@@ -44,4 +44,6 @@ const result = await reconcile(
   },
   { retryDelayMs: 0 },
 );
-process.stdout.write(`${result.status}\n`);
+process.stdout.write(
+  `${result.status} ${JSON.stringify({ remaining: result.summary.remaining, held: result.summary.held, skipped: result.summary.skipped, failed: result.summary.failed })}\n`,
+);

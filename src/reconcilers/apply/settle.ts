@@ -76,13 +76,16 @@ export function settle(
     }
     case 'move': {
       let size = detail.size;
+      const old = store.getOwned(a.from);
       if (!ran) {
         const to = statEntry(fs, absPath(ctx, a.to));
         const from = statEntry(fs, absPath(ctx, a.from));
         if (to?.type !== 'file' || (from && a.from !== a.to)) return;
+        // After a crash, another action may have put a different file there since: claim it only when
+        // it still looks like the file that was moved.
+        if (old?.size !== undefined && old.size !== to.size) return;
         size = to.size;
       }
-      const old = store.getOwned(a.from);
       const kind = a.to.startsWith(`${ctx.staging}/`) ? 'staged' : 'primary';
       store.putOwned({ path: a.to, kind, trackId: a.trackId, size, hash: old?.hash });
       if (a.from !== a.to) store.dropOwned(a.from);

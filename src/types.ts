@@ -2,6 +2,10 @@
 // what the disk holds (DiskState), what the state DB remembers (StateView), and the plan that joins them.
 // Paths inside these types are relative to the library root and always use '/' separators.
 
+import type { ObservationCache, PlaylistEntry, SourceStats } from './sources/tidal/ports.ts';
+
+export type { ObservationCache, PlaylistEntry, SourceStats };
+
 // ---------------------------------------------------------------------------------------------- desired
 
 export type LinkMode = 'symlink' | 'hardlink' | 'copy';
@@ -77,6 +81,12 @@ export interface SourcePlaylist {
   favorite?: boolean;
   /** The number of items the source says the playlist has; fewer observed items is a short read. */
   expectedItems?: number;
+  /** Per-occurrence details (same order as items) when the source has them (TIDAL: itemId, addedAt). */
+  entries?: PlaylistEntry[];
+  /** Set when the listing of this playlist failed midway or disagrees with its count: it is unknown. */
+  shortRead?: string;
+  /** Free text the source keeps about the playlist (TIDAL: its description). */
+  description?: string;
 }
 
 export interface Catalog {
@@ -86,7 +96,10 @@ export interface Catalog {
 
 export interface Source {
   readonly provider: string;
-  observe(signal: AbortSignal): Promise<Catalog>;
+  /** `cache` (when given) lets the source skip what it observed before and has not changed since. */
+  observe(signal: AbortSignal, cache?: ObservationCache): Promise<Catalog>;
+  /** Request counters of the last observe(), for the run's record. */
+  stats?(): SourceStats;
   /**
    * A cheap identity of what observe() would return, when the source can tell without observing (the
    * demo's options, a hash of a catalogue file). Equal fingerprints promise equal catalogues; sources

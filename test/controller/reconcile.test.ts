@@ -209,22 +209,27 @@ describe('reconcile', () => {
     expect(trashed.some((p) => p.endsWith('Playlists/A.m3u8'))).toBe(true);
   });
 
-  it('an empty or short source listing stops every removal', async () => {
+  it('an empty listing stops every removal; a short playlist keeps what it held', async () => {
     const src = mutableSource(catalogOf({ A: ['t1', 't2'], B: ['t3'] }));
     const desired = desiredFor(root);
     const deps = testDeps(realFs, src.source, fakeDownloader(realFs));
     await converge(desired, deps);
     src.set({ playlists: [], tracks: new Map() });
-    let pass = await planOnly(desired, deps);
+    const pass = await planOnly(desired, deps);
     expect(pass.actions.filter((a) => a.type === 'remove' || a.type === 'move')).toEqual([]);
     expect(pass.unsafe).toContain('empty');
 
-    const short = catalogOf({ A: ['t1'], B: ['t3'] });
+    // A playlist read only in part keeps everything it held; the others change as usual.
+    const short = catalogOf({ A: ['t1'], B: ['t4'] }, [track('t2')]);
     short.playlists[0]!.expectedItems = 2;
     src.set(short);
-    pass = await planOnly(desired, deps);
-    expect(pass.actions.filter((a) => a.type === 'remove')).toEqual([]);
-    expect(pass.unsafe).toContain('short');
+    const run = await reconcile(desired, deps);
+    expect(run.firstPass.unsafe).toBeUndefined();
+    expect(fs.existsSync(`${root}/Playlists/A/Artist t2 - Song t2.mp3`)).toBe(true);
+    expect(fs.readFileSync(`${root}/Playlists/A.m3u8`, 'utf8')).toContain('Song t2');
+    expect(fs.existsSync(`${root}/Playlists/B/Artist t3 - Song t3.mp3`)).toBe(false);
+    expect(fs.existsSync(`${root}/Playlists/B/Artist t4 - Song t4.mp3`)).toBe(true);
+    expect(run.summary.held['unsafe-source']).toBe(1);
 
     src.fail();
     await expect(reconcile(desired, deps)).rejects.toThrow('source unavailable');

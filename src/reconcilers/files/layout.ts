@@ -75,9 +75,14 @@ export function computeLayout(
 
   const playlists: LaidOutPlaylist[] = [];
   const unknownItems: Layout['unknownItems'] = [];
+  const held = heldBefore(selected, state);
   for (const { playlist, localName } of selected) {
     const folderName = folderNames.get(playlist.id)!;
-    const items = playlist.items.filter((id) => {
+    // A playlist read only in part keeps what it held before too: nothing of it moves or goes.
+    const listed = isShortRead(playlist)
+      ? [...playlist.items, ...(held.get(playlist.id) ?? [])]
+      : playlist.items;
+    const items = listed.filter((id) => {
       if (catalog.tracks.has(id)) return true;
       unknownItems.push({ playlistId: playlist.id, trackId: id });
       return false;
@@ -144,6 +149,34 @@ export function computeLayout(
 function previousName(folder: string | undefined, base: string): string | undefined {
   if (folder === undefined || path.posix.dirname(folder) !== base) return undefined;
   return path.posix.basename(folder);
+}
+
+/** Whether the source could not list this playlist completely this time. */
+export function isShortRead(p: SourcePlaylist): boolean {
+  return p.shortRead !== undefined || (p.expectedItems !== undefined && p.items.length < p.expectedItems);
+}
+
+/** Track ids each short-read playlist's folder held at the end of the last run (from the state DB). */
+function heldBefore(
+  selected: readonly { playlist: SourcePlaylist }[],
+  state: StateView,
+): Map<string, string[]> {
+  const folders = new Map<string, string>();
+  for (const { playlist } of selected) {
+    const folder = state.playlists.get(playlist.id)?.folder;
+    if (isShortRead(playlist) && folder !== undefined) folders.set(`${folder}/`, playlist.id);
+  }
+  const out = new Map<string, string[]>();
+  if (folders.size === 0) return out;
+  for (const e of state.owned.values()) {
+    if (e.trackId === undefined || e.kind === 'staged') continue;
+    const id = folders.get(e.path.slice(0, e.path.lastIndexOf('/') + 1));
+    if (id === undefined) continue;
+    const list = out.get(id) ?? [];
+    list.push(e.trackId);
+    out.set(id, list);
+  }
+  return out;
 }
 
 function basenameOf(filePath: string | undefined): string | undefined {

@@ -14,7 +14,7 @@ import type {
   StateView,
   Track,
 } from '../../types.ts';
-import type { LaidOutPlaylist, Layout } from '../files/layout.ts';
+import { isShortRead, type LaidOutPlaylist, type Layout } from '../files/layout.ts';
 import { gateRemovals } from '../files/plan.ts';
 
 export interface PlaylistsObserved {
@@ -62,6 +62,15 @@ export function planPlaylists(desired: DesiredState, o: PlaylistsObserved): Plan
   for (const p of o.layout.playlists) {
     if (p.playlistFile === undefined) continue;
     wanted.add(p.playlistFile);
+    if (isShortRead(p.source)) {
+      skipped.push({
+        code: 'unsafe-source',
+        path: p.playlistFile,
+        playlistId: p.id,
+        reason: `not rewritten: ${p.source.shortRead ?? `only ${p.source.items.length} of ${p.source.expectedItems} items came back`}`,
+      });
+      continue;
+    }
     const content = renderM3u8(p, o.layout, o.available);
     const hash = hashText(content);
     const d = o.disk.get(p.playlistFile);

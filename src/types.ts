@@ -15,7 +15,10 @@ export type PruneMode = 'trash' | 'delete' | 'off';
 export type SourceConfig =
   | { provider: 'demo'; demo: { seed: number; playlists: number; tracks: number } }
   | { provider: 'file'; file: { path: string } }
-  | { provider: 'tidal'; tidal: { countryCode?: string; apiUrl?: string; authUrl?: string } };
+  | {
+      provider: 'tidal';
+      tidal: { countryCode?: string; apiUrl?: string; authUrl?: string; metadataMaxAgeDays?: number };
+    };
 
 export type PlaylistSelector =
   | { kind: 'id'; id: string; as?: string }
@@ -100,6 +103,8 @@ export interface Source {
   observe(signal: AbortSignal, cache?: ObservationCache): Promise<Catalog>;
   /** Request counters of the last observe(), for the run's record. */
   stats?(): SourceStats;
+  /** True when observe() uses the ObservationCache (a remote source where requests are precious). */
+  readonly incremental?: boolean;
   /**
    * A cheap identity of what observe() would return, when the source can tell without observing (the
    * demo's options, a hash of a catalogue file). Equal fingerprints promise equal catalogues; sources

@@ -32,6 +32,7 @@ program
   .option('--detailed-exitcode', 'exit 2 when there are changes, 0 when there are none')
   .option('--limit <n>', 'actions to list in human output', '50')
   .option('--full', 'observe and walk everything, even when nothing changed since the last converged run')
+  .option('--refresh', 'ask the source for everything again instead of reusing what earlier runs observed')
   .action((o) => guard(async () => (await runCommands()).runPlan({ ...global(), ...o })));
 
 program
@@ -43,6 +44,7 @@ program
   .option('--no-progress', 'no progress bar')
   .option('--limit <n>', 'actions to list with --dry-run', '50')
   .option('--full', 'observe and walk everything, even when nothing changed since the last converged run')
+  .option('--refresh', 'ask the source for everything again instead of reusing what earlier runs observed')
   .action((o) => guard(async () => (await runCommands()).runReconcile({ ...global(), ...o })));
 
 program

@@ -53,7 +53,7 @@ export async function runStatus(flags: GlobalFlags): Promise<number> {
   for (const r of report.recentRuns) {
     const colour = r.status === 'completed' ? green : r.status === 'failed' ? red : yellow;
     lines.push(
-      `  #${r.id} ${r.startedAt} ${colour(r.status.padEnd(11))} ${r.trigger.padEnd(6)} ${r.actionsApplied} applied · ${r.downloads} downloads · ${r.linksCreated} links · ${r.filesMoved} moved · ${r.filesRemoved} removed${r.actionsFailed ? red(` · ${r.actionsFailed} failed`) : ''}${r.error ? dim(` — ${r.error}`) : ''}`,
+      `  #${r.id} ${r.startedAt} ${colour(r.status.padEnd(11))} ${r.trigger.padEnd(6)} ${r.actionsApplied} applied · ${r.downloads} downloads · ${r.linksCreated} links · ${r.filesMoved} moved · ${r.filesRemoved} removed${r.actionsFailed ? red(` · ${r.actionsFailed} failed`) : ''}${requests(r)}${r.error ? dim(` — ${r.error}`) : ''}`,
     );
   }
   if (report.recentRuns.length === 0) lines.push('  none yet');
@@ -127,4 +127,12 @@ export async function runInspect(flags: GlobalFlags & { playlist: string }): Pro
   }
   process.stdout.write(`${lines.join('\n')}\n`);
   return 0;
+}
+
+/** Source traffic of a run, when the source is remote (TIDAL): requests, cache hits, 429s. */
+function requests(r: { apiRequests: number; cacheHits: number; throttled: number }): string {
+  if (r.apiRequests === 0 && r.cacheHits === 0) return '';
+  return dim(
+    ` · ${r.apiRequests} requests, ${r.cacheHits} cache hits${r.throttled ? `, ${r.throttled}× 429` : ''}`,
+  );
 }

@@ -19,11 +19,12 @@ export function runValidate(flags: GlobalFlags): number {
 }
 
 export async function runPlan(
-  flags: GlobalFlags & { detailedExitcode?: boolean; limit?: string; full?: boolean },
+  flags: GlobalFlags & { detailedExitcode?: boolean; limit?: string; full?: boolean; refresh?: boolean },
 ): Promise<number> {
   const desired = loadLibrary(flags);
   const pass = await planOnly(desired, buildDeps(desired, { json: flags.json, progress: false }), {
     full: flags.full,
+    refresh: flags.refresh,
   });
   if (flags.json) printJson(planJson(pass));
   else printPlan(pass, { limit: Number(flags.limit ?? 50) });
@@ -31,7 +32,13 @@ export async function runPlan(
 }
 
 export async function runReconcile(
-  flags: GlobalFlags & { dryRun?: boolean; progress?: boolean; limit?: string; full?: boolean },
+  flags: GlobalFlags & {
+    dryRun?: boolean;
+    progress?: boolean;
+    limit?: string;
+    full?: boolean;
+    refresh?: boolean;
+  },
 ): Promise<number> {
   if (flags.dryRun) return runPlan(flags);
   const desired = loadLibrary(flags);
@@ -48,7 +55,7 @@ export async function runReconcile(
     const result = await reconcile(
       desired,
       buildDeps(desired, { json: flags.json, progress: flags.progress }),
-      { signal: controller.signal, full: flags.full },
+      { signal: controller.signal, full: flags.full, refresh: flags.refresh },
     );
     const seconds = (performance.now() - started) / 1000;
     if (flags.json)

@@ -1,11 +1,12 @@
 // Building the ports a run needs from library.yaml: the source and the downloader.
 
+import { createCommandDownloader } from '../downloaders/command.ts';
 import { createSynthDownloader } from '../downloaders/synth.ts';
 import { ConfigError } from '../errors.ts';
 import type { Fs } from '../io/fs.ts';
 import { createDemoSource } from '../sources/demo.ts';
 import { createFileSource } from '../sources/file.ts';
-import type { DesiredState, Downloader, Source } from '../types.ts';
+import type { DesiredState, DownloadConfig, Downloader, Source } from '../types.ts';
 
 export function createSource(desired: DesiredState, fs: Fs): Source {
   const s = desired.source;
@@ -22,8 +23,16 @@ export function createSource(desired: DesiredState, fs: Fs): Source {
 }
 
 export function createDownloader(desired: DesiredState, fs: Fs): Downloader {
-  if (desired.download.tool === 'synth') return createSynthDownloader(fs);
-  throw new ConfigError(
-    `${desired.file}: download.tool "command" is not available in this version of cratesync yet; use "synth"`,
-  );
+  const d = desired.download;
+  if (d.tool === 'synth') return createSynthDownloader(fs);
+  if (!d.command?.length)
+    throw new ConfigError(`${desired.file}: download.tool is "command" but download.command is missing`);
+  // download.timeoutSeconds is read here before DownloadConfig declares it; absent means the default.
+  const { timeoutSeconds } = d as DownloadConfig & { timeoutSeconds?: number };
+  try {
+    return createCommandDownloader({ command: d.command, output: d.output, timeoutSeconds, fs });
+  } catch (err) {
+    if (err instanceof ConfigError) throw new ConfigError(`${desired.file}: ${err.message}`);
+    throw err;
+  }
 }

@@ -32,6 +32,8 @@ export interface RunOptions {
   trigger?: string;
   /** Observe and walk everything even when the converged shortcut says nothing changed. */
   full?: boolean;
+  /** Ask the source for everything again instead of reusing what earlier runs observed. */
+  refresh?: boolean;
   signal?: AbortSignal;
   maxPasses?: number;
   /** Delay before an in-run download retry; tests set it to 0. */
@@ -59,7 +61,7 @@ export const paths = (root: string) => ({
 export async function planOnly(
   desired: DesiredState,
   deps: Deps,
-  opts: { full?: boolean; signal?: AbortSignal } = {},
+  opts: { full?: boolean; refresh?: boolean; signal?: AbortSignal } = {},
 ): Promise<PassResult> {
   const signal = opts.signal ?? new AbortController().signal;
   const store = await openStore(deps.fs, paths(desired.root).db);
@@ -68,7 +70,7 @@ export async function planOnly(
       const rec = await convergedShortcut(desired, deps, store, signal);
       if (rec) return shortcutPass(rec);
     }
-    const catalog = await deps.source.observe(signal);
+    const catalog = await deps.source.observe(signal, cacheFor(desired, deps, store, opts.refresh));
     return observeAndPlan(desired, catalog, {
       ...deps,
       store,
@@ -99,6 +101,7 @@ export async function reconcile(
 
     let catalog: Catalog;
     let fingerprint: string | undefined;
+    let cache: ReturnType<typeof cacheFor>;
     try {
       if (!opts.full) {
         const rec = await convergedShortcut(desired, deps, store, signal);
@@ -107,7 +110,8 @@ export async function reconcile(
       journal.append([{ t: 'begin', eventId, startedAt, trigger }]);
       // Fingerprint before observing: if the source changes in between, the next run looks again.
       fingerprint = await runFingerprint(desired, deps.source, deps.downloader, signal);
-      catalog = await deps.source.observe(signal);
+      cache = cacheFor(desired, deps, store, opts.refresh);
+      catalog = await deps.source.observe(signal, cache);
     } catch (err) {
       const message = `could not read the source: ${(err as Error).message}`;
       store.finishEvent(eventId, {
@@ -120,7 +124,16 @@ export async function reconcile(
       throw err;
     }
 
-    return await runPasses(desired, deps, { store, journal, catalog, eventId, signal, opts, fingerprint });
+    return await runPasses(desired, deps, {
+      store,
+      journal,
+      catalog,
+      eventId,
+      signal,
+      opts,
+      fingerprint,
+      cache,
+    });
   } finally {
     store.close();
     lock.release();
@@ -138,6 +151,7 @@ async function runPasses(
     signal: AbortSignal;
     opts: RunOptions;
     fingerprint?: string;
+    cache?: ReturnType<typeof cacheFor>;
   },
 ): Promise<RunResult> {
   const { store, journal, catalog, eventId, signal, opts } = run;
@@ -155,6 +169,10 @@ async function runPasses(
     [...pass.layout.tracks.values()].map((t) => ({ track: t.track, metaHash: metaHash(t.track) })),
     new Date(deps.now()).toISOString(),
   );
+  if (deps.source.incremental) {
+    const fetched = [...pass.layout.tracks.keys()].filter((id) => !run.cache?.served.has(id));
+    store.recordObservation(catalog.playlists, fetched, deps.now());
+  }
   let error: string | undefined;
   const maxPasses = opts.maxPasses ?? 5;
   // About to change the library: the last convergence record no longer describes it.
@@ -207,7 +225,18 @@ async function runPasses(
   dropScratch({ fs: deps.fs, scratch });
   const summary = summarize(firstPass, outcomes, pass);
   const status = error === undefined && summary.failed === 0 ? 'completed' : 'failed';
-  recordRun(store, { desired, catalog, pass, eventId, outcomes, summary, status, error, now: deps.now });
+  recordRun(store, {
+    desired,
+    catalog,
+    pass,
+    eventId,
+    outcomes,
+    summary,
+    status,
+    error,
+    now: deps.now,
+    sourceStats: deps.source.stats?.(),
+  });
   // Removals held back by prune.maxDeletions continue on the next run: that is not converged.
   const capped = pass.plans.some((p) => p.skipped.some((k) => k.code === 'deletion-cap'));
   const converged = status === 'completed' && pass.actions.length === 0 && !capped;
@@ -238,6 +267,13 @@ function finishShortcutRun(store: Store, eventId: number, rec: ConvergenceRecord
   });
   store.save();
   return { eventId, status: 'completed', firstPass: pass, outcomes: [], summary };
+}
+
+/** The state DB as an ObservationCache, for sources that use one (none with --refresh). */
+function cacheFor(desired: DesiredState, deps: Deps, store: Store, refresh: boolean | undefined) {
+  if (refresh || !deps.source.incremental) return undefined;
+  const days = desired.source.provider === 'tidal' ? (desired.source.tidal.metadataMaxAgeDays ?? 30) : 30;
+  return store.observationCache({ now: deps.now(), maxAgeMs: days * 86_400_000 });
 }
 
 function metaHash(t: object): string {

@@ -5,7 +5,7 @@
 import { primaryPath } from '../reconcilers/files/layout.ts';
 import { hashText } from '../reconcilers/playlists/plan.ts';
 import type { PlaylistRecord, Store } from '../state/store.ts';
-import type { Catalog, DesiredState, Outcome } from '../types.ts';
+import type { Catalog, DesiredState, Outcome, SourceStats } from '../types.ts';
 import type { Pass } from './pass.ts';
 import type { RunSummary } from './summary.ts';
 
@@ -31,6 +31,7 @@ export function recordRun(
     status: 'completed' | 'failed';
     error?: string;
     now: () => number;
+    sourceStats?: SourceStats;
   },
 ): void {
   const now = new Date(r.now()).toISOString();
@@ -99,6 +100,9 @@ export function recordRun(
     filesMoved: s.moves,
     filesRemoved: s.removed,
     bytesDownloaded: s.bytesDownloaded,
+    apiRequests: r.sourceStats?.requests,
+    cacheHits: r.sourceStats?.cacheHits,
+    throttled: r.sourceStats?.throttled,
     counts: {
       ...s,
       errors: undefined,

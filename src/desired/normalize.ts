@@ -12,7 +12,7 @@ export interface RawLibrary {
     provider: 'demo' | 'file' | 'tidal';
     demo?: { seed?: number; playlists?: number; tracks?: number };
     file?: { path: string };
-    tidal?: { countryCode?: string; apiUrl?: string; authUrl?: string };
+    tidal?: { countryCode?: string; apiUrl?: string; authUrl?: string; metadataMaxAgeDays?: number };
   };
   root: string;
   layout?: Partial<DesiredState['layout']>;

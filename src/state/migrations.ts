@@ -18,6 +18,10 @@ export const migrations: readonly string[] = [
     musical_key TEXT,
     key_scale TEXT,
     release_date TEXT,
+    explicit INTEGER,
+    popularity REAL,
+    -- When the source last described this track (epoch ms): metadata older than the TTL is fetched again.
+    fetched_at INTEGER,
     download_status TEXT NOT NULL DEFAULT 'not_downloaded'
       CHECK (download_status IN ('not_downloaded','downloading','downloaded','error')),
     download_error TEXT,
@@ -83,6 +87,8 @@ export const migrations: readonly string[] = [
     files_removed INTEGER NOT NULL DEFAULT 0,
     bytes_downloaded INTEGER NOT NULL DEFAULT 0,
     api_requests INTEGER NOT NULL DEFAULT 0,
+    cache_hits INTEGER NOT NULL DEFAULT 0,
+    throttled INTEGER NOT NULL DEFAULT 0,
     counts TEXT,
     errors TEXT,
     error TEXT
@@ -100,6 +106,14 @@ export const migrations: readonly string[] = [
     finished_at TEXT
   );
   CREATE INDEX sync_operations_event ON sync_operations(sync_event_id);
+  -- Each source playlist's entries as last observed completely, keyed by its lastModifiedAt, so an
+  -- unchanged playlist costs no request on the next run.
+  CREATE TABLE source_playlists (
+    source_id TEXT PRIMARY KEY,
+    last_modified_at TEXT NOT NULL,
+    entries TEXT NOT NULL,
+    observed_at TEXT NOT NULL
+  ) WITHOUT ROWID;
   CREATE TABLE sync_snapshots (
     id INTEGER PRIMARY KEY,
     sync_event_id INTEGER NOT NULL REFERENCES sync_events(id) ON DELETE CASCADE,

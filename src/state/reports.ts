@@ -22,6 +22,8 @@ export interface LastRun {
   filesRemoved: number;
   bytesDownloaded: number;
   apiRequests: number;
+  cacheHits: number;
+  throttled: number;
   error?: string;
 }
 
@@ -69,7 +71,7 @@ export function recentRuns(store: Store, limit: number): LastRun[] {
   return store
     .query(
       `SELECT id, started_at, finished_at, status, trigger, actions_applied, actions_failed, downloads, links_created,
-              files_moved, files_removed, bytes_downloaded, api_requests, error
+              files_moved, files_removed, bytes_downloaded, api_requests, error, cache_hits, throttled
        FROM sync_events ORDER BY id DESC LIMIT ?`,
       [limit],
     )
@@ -88,6 +90,8 @@ export function recentRuns(store: Store, limit: number): LastRun[] {
       bytesDownloaded: n(r[11]),
       apiRequests: n(r[12]),
       error: s(r[13]),
+      cacheHits: n(r[14]),
+      throttled: n(r[15]),
     }));
 }
 

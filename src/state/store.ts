@@ -6,9 +6,12 @@ import type { Database, SqlValue, Statement } from 'sql.js';
 import type { Fs } from '../io/fs.ts';
 import type {
   DownloadStatus,
+  ObservationCache,
   OwnedEntry,
   OwnedKind,
+  PlaylistEntry,
   Skipped,
+  SourcePlaylist,
   StateView,
   Track,
   TrackState,
@@ -44,6 +47,8 @@ export interface EventFields {
   filesRemoved?: number;
   bytesDownloaded?: number;
   apiRequests?: number;
+  cacheHits?: number;
+  throttled?: number;
   counts?: unknown;
   errors?: string[];
   error?: string;
@@ -59,6 +64,24 @@ export interface OperationRow {
   error?: string;
   startedAt: string;
   finishedAt?: string;
+}
+
+function trackFromRow(r: SqlValue[]): Track {
+  const t: Track = { id: String(r[0]), title: String(r[1]), artists: JSON.parse(String(r[3])) as string[] };
+  const opt = <K extends keyof Track>(key: K, v: SqlValue | undefined, conv: (v: SqlValue) => Track[K]) => {
+    if (v !== null && v !== undefined) t[key] = conv(v);
+  };
+  opt('version', r[2], String);
+  opt('album', r[4], String);
+  opt('isrc', r[5], String);
+  opt('durationSeconds', r[6], Number);
+  opt('bpm', r[7], Number);
+  opt('key', r[8], String);
+  opt('keyScale', r[9], String);
+  opt('releaseDate', r[10], String);
+  opt('explicit', r[11], (v) => Number(v) === 1);
+  opt('popularity', r[12], Number);
+  return t;
 }
 
 /** What a converged run leaves for the next one to check before it observes anything. */
@@ -261,13 +284,14 @@ function wrapStore(file: DbFile) {
       transaction(() => {
         const stmt = db.prepare(
           `INSERT INTO tracks (source_id, title, version, artists, album, isrc, duration_seconds, bpm,
-             musical_key, key_scale, release_date, meta_hash, created_at, updated_at)
-           VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+             musical_key, key_scale, release_date, explicit, popularity, meta_hash, created_at, updated_at)
+           VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
            ON CONFLICT(source_id) DO UPDATE SET title = excluded.title, version = excluded.version,
              artists = excluded.artists, album = excluded.album, isrc = excluded.isrc,
              duration_seconds = excluded.duration_seconds, bpm = excluded.bpm,
              musical_key = excluded.musical_key, key_scale = excluded.key_scale,
-             release_date = excluded.release_date, meta_hash = excluded.meta_hash,
+             release_date = excluded.release_date, explicit = excluded.explicit,
+             popularity = excluded.popularity, meta_hash = excluded.meta_hash,
              updated_at = excluded.updated_at`,
         );
         try {
@@ -284,6 +308,8 @@ function wrapStore(file: DbFile) {
               t.key ?? null,
               t.keyScale ?? null,
               t.releaseDate ?? null,
+              t.explicit === undefined ? null : t.explicit ? 1 : 0,
+              t.popularity ?? null,
               metaHash,
               now,
               now,
@@ -435,7 +461,8 @@ function wrapStore(file: DbFile) {
       write(
         `UPDATE sync_events SET status = ?, finished_at = ?, actions_planned = ?, actions_applied = ?,
            actions_failed = ?, actions_skipped = ?, downloads = ?, links_created = ?, files_moved = ?,
-           files_removed = ?, bytes_downloaded = ?, api_requests = ?, counts = ?, errors = ?, error = ?
+           files_removed = ?, bytes_downloaded = ?, api_requests = ?, cache_hits = ?, throttled = ?, counts = ?,
+           errors = ?, error = ?
          WHERE id = ?`,
         [
           f.status,
@@ -450,6 +477,8 @@ function wrapStore(file: DbFile) {
           f.filesRemoved ?? 0,
           f.bytesDownloaded ?? 0,
           f.apiRequests ?? 0,
+          f.cacheHits ?? 0,
+          f.throttled ?? 0,
           f.counts === undefined ? null : JSON.stringify(f.counts),
           f.errors && f.errors.length > 0 ? JSON.stringify(f.errors.slice(0, 100)) : null,
           f.error ?? null,
@@ -571,6 +600,77 @@ function wrapStore(file: DbFile) {
       if (oldest === undefined || oldest === null) return;
       if (rows(db, 'SELECT 1 FROM sync_events WHERE id < ? LIMIT 1', [oldest]).length === 0) return;
       write('DELETE FROM sync_events WHERE id < ?', [oldest]);
+    },
+
+    // ------------------------------------------------------------------------------------ observation cache
+
+    /**
+     * What the last observations left, for the source to skip what did not change: playlists by their
+     * lastModifiedAt, and track metadata younger than `maxAgeMs`. `served` collects the track ids it
+     * answered, so that only the others count as freshly fetched.
+     */
+    observationCache(opts: { now: number; maxAgeMs: number }): ObservationCache & { served: Set<string> } {
+      const served = new Set<string>();
+      return {
+        served,
+        playlistItems(playlistId, lastModifiedAt) {
+          const r = rows(
+            db,
+            'SELECT entries FROM source_playlists WHERE source_id = ? AND last_modified_at = ?',
+            [playlistId, lastModifiedAt],
+          )[0];
+          return r ? (JSON.parse(String(r[0])) as PlaylistEntry[]) : undefined;
+        },
+        knownTracks(ids) {
+          const out = new Map<string, Track>();
+          const oldest = opts.now - opts.maxAgeMs;
+          for (let i = 0; i < ids.length; i += 500) {
+            const chunk = ids.slice(i, i + 500);
+            for (const r of rows(
+              db,
+              `SELECT source_id, title, version, artists, album, isrc, duration_seconds, bpm, musical_key, key_scale,
+                      release_date, explicit, popularity
+               FROM tracks WHERE fetched_at >= ? AND source_id IN (${chunk.map(() => '?').join(',')})`,
+              [oldest, ...chunk],
+            )) {
+              const t = trackFromRow(r);
+              out.set(t.id, t);
+              served.add(t.id);
+            }
+          }
+          return out;
+        },
+      };
+    },
+
+    /** Remembers complete playlist listings (by lastModifiedAt) and when track metadata was fetched. */
+    recordObservation(
+      playlists: readonly SourcePlaylist[],
+      fetchedTrackIds: readonly string[],
+      now: number,
+    ): void {
+      const iso = new Date(now).toISOString();
+      for (const p of playlists) {
+        if (p.lastModifiedAt === undefined || p.shortRead !== undefined) continue;
+        if (p.expectedItems !== undefined && p.items.length < p.expectedItems) continue;
+        const known = rows(db, 'SELECT last_modified_at FROM source_playlists WHERE source_id = ?', [
+          p.id,
+        ])[0];
+        if (known && String(known[0]) === p.lastModifiedAt) continue;
+        const entries: PlaylistEntry[] = p.entries ?? p.items.map((trackId) => ({ trackId }));
+        write(
+          `INSERT INTO source_playlists (source_id, last_modified_at, entries, observed_at) VALUES (?, ?, ?, ?)
+           ON CONFLICT(source_id) DO UPDATE SET last_modified_at = excluded.last_modified_at,
+             entries = excluded.entries, observed_at = excluded.observed_at`,
+          [p.id, p.lastModifiedAt, JSON.stringify(entries), iso],
+        );
+      }
+      if (fetchedTrackIds.length === 0) return;
+      transaction(() => {
+        for (const id of fetchedTrackIds)
+          run(db, 'UPDATE tracks SET fetched_at = ? WHERE source_id = ?', [now, id]);
+      });
+      file.touch();
     },
 
     // ------------------------------------------------------------------------------------ convergence

@@ -8,6 +8,7 @@ import { red } from './output.ts';
 // Commands load their modules on first use: `--help` should not pay for sql.js and the planner.
 const runCommands = () => import('./run-commands.ts');
 const reportCommands = () => import('./report-commands.ts');
+const authCommands = () => import('./auth-commands.ts');
 
 const program = new Command()
   .name('cratesync')
@@ -69,6 +70,23 @@ program
   .action((name, o) =>
     guard(async () => (await reportCommands()).runInspect({ ...global(), ...o, playlist: name })),
   );
+
+program
+  .command('login')
+  .description('log in to TIDAL in your browser (OAuth 2 with PKCE); tokens are stored with mode 0600')
+  .option('--client-id <id>', 'client id of your TIDAL app (default: $CRATESYNC_TIDAL_CLIENT_ID)')
+  .option(
+    '--auth-url <url>',
+    'TIDAL auth server (default: $CRATESYNC_TIDAL_AUTH_URL, library.yaml, https://auth.tidal.com)',
+  )
+  .option('--no-browser', 'only print the login URL')
+  .option('--port <n>', 'loopback port; register http://127.0.0.1:N/callback with your app', '48721')
+  .action((o) => guard(async () => (await authCommands()).runLogin({ ...global(), ...o })));
+
+program
+  .command('logout')
+  .description('forget the stored TIDAL login')
+  .action(() => guard(async () => (await authCommands()).runLogout(global())));
 
 async function guard(fn: () => Promise<number> | number): Promise<void> {
   try {

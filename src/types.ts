@@ -30,6 +30,8 @@ export interface DownloadConfig {
   output: string;
   concurrency: number;
   retries: number;
+  /** Seconds before a `command` download is stopped (default 600). */
+  timeoutSeconds?: number;
 }
 
 export interface DesiredState {

@@ -6,7 +6,7 @@ import { ConfigError } from '../errors.ts';
 import type { Fs } from '../io/fs.ts';
 import { createDemoSource } from '../sources/demo.ts';
 import { createFileSource } from '../sources/file.ts';
-import type { DesiredState, DownloadConfig, Downloader, Source } from '../types.ts';
+import type { DesiredState, Downloader, Source } from '../types.ts';
 
 export function createSource(desired: DesiredState, fs: Fs): Source {
   const s = desired.source;
@@ -27,10 +27,13 @@ export function createDownloader(desired: DesiredState, fs: Fs): Downloader {
   if (d.tool === 'synth') return createSynthDownloader(fs);
   if (!d.command?.length)
     throw new ConfigError(`${desired.file}: download.tool is "command" but download.command is missing`);
-  // download.timeoutSeconds is read here before DownloadConfig declares it; absent means the default.
-  const { timeoutSeconds } = d as DownloadConfig & { timeoutSeconds?: number };
   try {
-    return createCommandDownloader({ command: d.command, output: d.output, timeoutSeconds, fs });
+    return createCommandDownloader({
+      command: d.command,
+      output: d.output,
+      timeoutSeconds: d.timeoutSeconds,
+      fs,
+    });
   } catch (err) {
     if (err instanceof ConfigError) throw new ConfigError(`${desired.file}: ${err.message}`);
     throw err;

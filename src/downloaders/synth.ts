@@ -4,6 +4,7 @@
 
 import NodeID3 from 'node-id3';
 import type { Fs } from '../io/fs.ts';
+import { musicalKey } from '../reconcilers/files/names.ts';
 import type { Downloader, Track } from '../types.ts';
 import { silentMp3 } from './mp3-silence.ts';
 
@@ -51,8 +52,8 @@ export function synthTags(track: Track): NodeID3.Tags {
 
 /** TKEY notation: "A", "F#", "Ebm"; three characters at most, minor marked by a trailing "m". */
 function initialKey(track: Track): string | undefined {
-  if (!track.key || !/^[A-G][#b]?$/.test(track.key)) return undefined;
-  return track.keyScale === 'MINOR' ? `${track.key}m` : track.key;
+  const key = musicalKey(track.key, track.keyScale);
+  return /^[A-G][#b]?m?$/.test(key) ? key : undefined;
 }
 
 /** NUL ends or separates ID3 text values, so a title holding one would be cut short by every reader. */

@@ -170,7 +170,7 @@ function fold(s: string): string {
 }
 
 // TIDAL spells keys as an enum mixing sharps and flats ("CSharp", "Eb"); DJs read "C#", "Eb", "Am".
-function musicalKey(key: string | undefined, scale: string | undefined): string {
+export function musicalKey(key: string | undefined, scale: string | undefined): string {
   const k = key?.trim() ?? '';
   if (k === '' || k.toUpperCase() === 'UNKNOWN') return '';
   const note = k.replace(/Sharp$/i, '#').replace(/Flat$/i, 'b');

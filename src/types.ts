@@ -70,7 +70,10 @@ export interface Track {
   bpm?: number;
   key?: string;
   keyScale?: string;
+  /** The key on the Camelot wheel (`8A`), when the source knows the key. */
+  camelot?: string;
   releaseDate?: string;
+  copyright?: string;
   explicit?: boolean;
   popularity?: number;
 }

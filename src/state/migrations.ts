@@ -18,6 +18,8 @@ export const migrations: readonly string[] = [
     musical_key TEXT,
     key_scale TEXT,
     release_date TEXT,
+    camelot TEXT,
+    copyright TEXT,
     explicit INTEGER,
     popularity REAL,
     -- When the source last described this track (epoch ms): metadata older than the TTL is fetched again.

@@ -81,6 +81,8 @@ function trackFromRow(r: SqlValue[]): Track {
   opt('releaseDate', r[10], String);
   opt('explicit', r[11], (v) => Number(v) === 1);
   opt('popularity', r[12], Number);
+  opt('camelot', r[13], String);
+  opt('copyright', r[14], String);
   return t;
 }
 
@@ -284,14 +286,16 @@ function wrapStore(file: DbFile) {
       transaction(() => {
         const stmt = db.prepare(
           `INSERT INTO tracks (source_id, title, version, artists, album, isrc, duration_seconds, bpm,
-             musical_key, key_scale, release_date, explicit, popularity, meta_hash, created_at, updated_at)
-           VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+             musical_key, key_scale, release_date, explicit, popularity, camelot, copyright, meta_hash, created_at,
+             updated_at)
+           VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
            ON CONFLICT(source_id) DO UPDATE SET title = excluded.title, version = excluded.version,
              artists = excluded.artists, album = excluded.album, isrc = excluded.isrc,
              duration_seconds = excluded.duration_seconds, bpm = excluded.bpm,
              musical_key = excluded.musical_key, key_scale = excluded.key_scale,
              release_date = excluded.release_date, explicit = excluded.explicit,
-             popularity = excluded.popularity, meta_hash = excluded.meta_hash,
+             popularity = excluded.popularity, camelot = excluded.camelot, copyright = excluded.copyright,
+             meta_hash = excluded.meta_hash,
              updated_at = excluded.updated_at`,
         );
         try {
@@ -310,6 +314,8 @@ function wrapStore(file: DbFile) {
               t.releaseDate ?? null,
               t.explicit === undefined ? null : t.explicit ? 1 : 0,
               t.popularity ?? null,
+              t.camelot ?? null,
+              t.copyright ?? null,
               metaHash,
               now,
               now,
@@ -629,7 +635,7 @@ function wrapStore(file: DbFile) {
             for (const r of rows(
               db,
               `SELECT source_id, title, version, artists, album, isrc, duration_seconds, bpm, musical_key, key_scale,
-                      release_date, explicit, popularity
+                      release_date, explicit, popularity, camelot, copyright
                FROM tracks WHERE fetched_at >= ? AND source_id IN (${chunk.map(() => '?').join(',')})`,
               [oldest, ...chunk],
             )) {

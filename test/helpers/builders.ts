@@ -3,6 +3,7 @@
 
 import path from 'node:path';
 import type { Deps } from '../../src/controller/reconcile.ts';
+import { DEFAULTS } from '../../src/desired/normalize.ts';
 import type { Fs } from '../../src/io/fs.ts';
 import type { Catalog, DesiredState, Downloader, Logger, SourcePlaylist, Track } from '../../src/types.ts';
 
@@ -15,18 +16,12 @@ export function desiredFor(
     file: path.join(root, 'library.yaml'),
     root,
     source: { provider: 'demo', demo: { seed: 1, playlists: 3, tracks: 10 } },
-    layout: {
-      playlists: 'Playlists',
-      filename: '{artists} - {title}',
-      links: 'symlink',
-      primary: 'first-listed',
-      playlistFiles: 'm3u8',
-      ...layout,
-    },
+    // The loader's own defaults, with a prune cap and retries that do not get in a test's way.
+    layout: { ...DEFAULTS.layout, ...layout },
     playlists: [{ kind: 'select', select: 'all', exclude: [] }],
     children: [],
-    prune: { mode: 'trash', maxDeletions: 10_000 },
-    download: { tool: 'synth', output: '{dir}/**/*', concurrency: 4, retries: 0 },
+    prune: { ...DEFAULTS.prune, maxDeletions: 10_000 },
+    download: { ...DEFAULTS.download, retries: 0 },
     ...rest,
   };
 }

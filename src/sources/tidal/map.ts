@@ -95,6 +95,10 @@ export function mapTrack(resource: TrackResource, included: IncludedIndex): Trac
   if (typeof a?.bpm === 'number' && Number.isFinite(a.bpm) && a.bpm > 0) track.bpm = a.bpm;
   if (a?.key && a.key !== 'UNKNOWN') track.key = a.key;
   if (a?.keyScale && a.keyScale !== 'UNKNOWN') track.keyScale = a.keyScale;
+  const wheel = camelot(track.key, track.keyScale);
+  if (wheel !== undefined) track.camelot = wheel;
+  const copyright = copyrightText(resource, included);
+  if (copyright !== undefined) track.copyright = copyright;
   if (album?.attributes?.releaseDate) track.releaseDate = album.attributes.releaseDate;
   if (typeof a?.explicit === 'boolean') track.explicit = a.explicit;
   if (typeof a?.popularity === 'number') track.popularity = a.popularity;

@@ -159,7 +159,7 @@ describe('mapTrack', () => {
     },
   };
 
-  it('maps every attribute, keeping title and version apart and artists in order', () => {
+  it('maps every attribute (with the Camelot code and copyright), keeping title and version apart', () => {
     expect(mapTrack(full, included)).toEqual({
       id: '75413016',
       title: 'Customer Is King',
@@ -171,7 +171,9 @@ describe('mapTrack', () => {
       bpm: 122.5,
       key: 'FSharp',
       keyScale: 'MINOR',
+      camelot: '11A',
       releaseDate: '2016-03-04',
+      copyright: '℗ 2016 Diynamic Music',
       explicit: false,
       popularity: 0.42,
     });

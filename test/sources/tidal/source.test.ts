@@ -106,7 +106,9 @@ describe('createTidalSource: a first observation', () => {
       bpm: 118,
       key: 'C',
       keyScale: 'MINOR',
+      camelot: '5A',
       releaseDate: '1990-01-10',
+      copyright: '℗ 1990 Label 0',
       explicit: true,
       popularity: 0,
     });

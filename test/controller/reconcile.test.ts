@@ -156,6 +156,35 @@ describe('reconcile', () => {
     expect(again.actions).toEqual([]);
   });
 
+  it('a full disk stops the run with a clear message, holds no track back, and the next run finishes', async () => {
+    const catalog = catalogOf({ A: ['t1', 't2', 't3', 't4'] });
+    const src = mutableSource(catalog);
+    let diskFull = true;
+    const fake = fakeDownloader(realFs);
+    const downloader = {
+      ...fake,
+      async download(t: Parameters<typeof fake.download>[0], dir: string, signal: AbortSignal) {
+        if (diskFull && t.id === 't2')
+          throw Object.assign(new Error('ENOSPC: no space left on device, write'), { code: 'ENOSPC' });
+        return fake.download(t, dir, signal);
+      },
+    };
+    const desired = desiredFor(root, { download: { tool: 'synth', output: '', concurrency: 1, retries: 3 } });
+    const deps = testDeps(realFs, src.source, downloader);
+    const run = await reconcile(desired, deps, { retryDelayMs: 0 });
+    expect(run.status).toBe('failed');
+    expect(run.error).toContain('the disk is full');
+    expect(run.outcomes.some((o) => o.status === 'skipped' && o.error?.includes('disk is full'))).toBe(true);
+    // Not a failure of the track: nothing waits for a retry.
+    const held = await planOnly(desired, deps);
+    expect(held.plans[0]!.skipped.filter((k) => k.code === 'backoff')).toEqual([]);
+    diskFull = false;
+    const { result, again } = await converge(desired, deps);
+    expect(result.status).toBe('completed');
+    expect(checkLibrary(realFs, desired, catalog).problems).toEqual([]);
+    expect(again.actions).toEqual([]);
+  });
+
   it('never touches a file the user put into a playlist folder, even with prune.mode delete and the playlist removed', async () => {
     const src = mutableSource(catalogOf({ A: ['t1'], B: ['t2'] }));
     const desired = desiredFor(root, { prune: { mode: 'delete', maxDeletions: 100 } });

@@ -53,6 +53,14 @@ export function ensureDir(ctx: Pick<ApplyContext, 'fs' | 'scratch'>, abs: string
   ctx.scratch.dirs.add(abs);
 }
 
+/** Errors of the disk itself: retrying or going on with other actions cannot help, so the run stops. */
+const DISK_ERRORS = new Set(['ENOSPC', 'EROFS', 'EDQUOT']);
+
+export function isDiskError(err: unknown): boolean {
+  const code = (err as { code?: string } | undefined)?.code;
+  return code !== undefined && DISK_ERRORS.has(code);
+}
+
 export function absPath(ctx: { root: string }, rel: string): string {
   return `${ctx.root}/${rel}`;
 }

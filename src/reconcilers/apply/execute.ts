@@ -6,7 +6,7 @@ import path from 'node:path';
 import type { Action, OutcomeStatus } from '../../types.ts';
 import { isMissing, statEntry } from '../files/observe-disk.ts';
 import { hashText } from '../playlists/plan.ts';
-import { type ApplyContext, absPath, ensureDir } from './context.ts';
+import { type ApplyContext, absPath, ensureDir, isDiskError } from './context.ts';
 
 export interface Executed {
   status: OutcomeStatus;
@@ -76,7 +76,8 @@ async function download(a: Of<'download'>, ctx: ApplyContext): Promise<Executed>
         fs.renameSync(result.path, absPath(ctx, staged));
         return { status: 'applied', bytes: produced.size, staged };
       } catch (err) {
-        if (ctx.signal.aborted) throw err;
+        // A full or read-only disk is not this track's failure: let the run stop with it.
+        if (ctx.signal.aborted || isDiskError(err)) throw err;
         lastError = (err as Error).message ?? String(err);
       }
     }

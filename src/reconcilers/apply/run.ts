@@ -5,13 +5,12 @@
 import pLimit from 'p-limit';
 import type { Journal } from '../../state/journal.ts';
 import type { Action, Outcome } from '../../types.ts';
-import type { ApplyContext } from './context.ts';
+import { type ApplyContext, isDiskError } from './context.ts';
 import { execute } from './execute.ts';
 import { phaseOf } from './phases.ts';
 import { settle } from './settle.ts';
 
 const BATCH = 1000;
-const FATAL_CODES = new Set(['ENOSPC', 'EROFS', 'EDQUOT']);
 
 export class FatalApplyError extends Error {
   override readonly name = 'FatalApplyError';
@@ -47,7 +46,7 @@ export async function applyActions(
         outcomes.push({ action: a, status: 'skipped', error: 'cancelled' });
         return;
       }
-      if (code && FATAL_CODES.has(code)) fatal = new FatalApplyError(diskMessage(code, message));
+      if (code && isDiskError(err)) fatal = new FatalApplyError(diskMessage(code, message));
       outcomes.push({ action: a, status: 'failed', error: message });
       ctx.log.warn(`${describe(a)} failed: ${message}`);
     }

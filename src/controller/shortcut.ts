@@ -5,6 +5,7 @@
 // walking the library: adding, removing or renaming anything in a folder changes that folder's mtime.
 // What it cannot see is a file rewritten in place inside a playlist folder; `--full` always looks.
 
+import pkg from '../../package.json' with { type: 'json' };
 import { statEntry } from '../reconcilers/files/observe-disk.ts';
 import { hashText } from '../reconcilers/playlists/plan.ts';
 import type { ConvergenceRecord, Store } from '../state/store.ts';
@@ -12,7 +13,10 @@ import type { DesiredState, Downloader, Source } from '../types.ts';
 import { type Pass, type PassResult, STAGING } from './pass.ts';
 import type { Deps } from './reconcile.ts';
 
-/** Bump when a change to planning could turn a converged library into one with work to do. */
+/**
+ * Bump when a change to planning could turn a converged library into one with work to do. The package
+ * version is part of the fingerprint too, so every upgrade of cratesync looks at everything once.
+ */
 export const PLANNER_VERSION = 1;
 
 export async function runFingerprint(
@@ -26,6 +30,7 @@ export async function runFingerprint(
   return hashText(
     JSON.stringify({
       planner: PLANNER_VERSION,
+      cratesync: pkg.version,
       desired: rest,
       source: await source.fingerprint(signal),
       downloader: [downloader.name, downloader.extension ?? ''],

@@ -2,9 +2,10 @@
 // what the disk holds (DiskState), what the state DB remembers (StateView), and the plan that joins them.
 // Paths inside these types are relative to the library root and always use '/' separators.
 
+import type { ChildPlaylist } from './desired/filters/types.ts';
 import type { ObservationCache, PlaylistEntry, SourceStats } from './sources/tidal/ports.ts';
 
-export type { ObservationCache, PlaylistEntry, SourceStats };
+export type { ChildPlaylist, ObservationCache, PlaylistEntry, SourceStats };
 
 // ---------------------------------------------------------------------------------------------- desired
 
@@ -48,7 +49,8 @@ export interface DesiredState {
     playlistFiles: 'm3u8' | 'none';
   };
   playlists: PlaylistSelector[];
-  children: unknown[];
+  /** Derived playlists, compiled; see src/desired/filters/. */
+  children: ChildPlaylist[];
   prune: { mode: PruneMode; maxDeletions: number };
   download: DownloadConfig;
   /** Sections owned by later issues; kept as validated plain data until then. */

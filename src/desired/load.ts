@@ -7,6 +7,7 @@ import librarySchema from '../../schema/library.schema.json' with { type: 'json'
 import { ConfigError, type ConfigIssue } from '../errors.ts';
 import type { Fs } from '../io/fs.ts';
 import type { DesiredState } from '../types.ts';
+import { compileChildren } from './filters/compile.ts';
 import { normalize, type RawLibrary } from './normalize.ts';
 import { displayPath } from './paths.ts';
 import { configError, throwIfIssues } from './positions.ts';
@@ -32,8 +33,13 @@ export function loadDesiredStateFromText(text: string, file: string): DesiredSta
   const abs = resolve(file);
   const parsed = parseValidated(text, displayPath(abs), librarySchema);
   const raw = parsed.data as RawLibrary;
-  throwIfIssues(parsed, semanticIssues(raw));
-  return normalize(raw, abs);
+  // Children keep where their names were written: some of their checks can only run after observing.
+  const children = compileChildren(raw.children ?? [], (path) => ({
+    file: parsed.file,
+    ...parsed.locate(path),
+  }));
+  throwIfIssues(parsed, [...semanticIssues(raw), ...children.issues]);
+  return normalize(raw, abs, children.children);
 }
 
 /** Every problem of a library.yaml (`cratesync validate`); empty when it is fine. */

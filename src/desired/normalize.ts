@@ -4,6 +4,7 @@
 import { homedir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import type { DesiredState, DownloadConfig, PlaylistSelector, SourceConfig } from '../types.ts';
+import type { ChildPlaylist, RawChild } from './filters/types.ts';
 
 /** library.yaml as the schema admits it. */
 export interface RawLibrary {
@@ -17,7 +18,7 @@ export interface RawLibrary {
   root: string;
   layout?: Partial<DesiredState['layout']>;
   playlists: RawSelector[];
-  children?: Record<string, unknown>[];
+  children?: RawChild[];
   prune?: Partial<DesiredState['prune']>;
   download?: Partial<DownloadConfig>;
   exports?: Record<string, unknown>;
@@ -42,8 +43,11 @@ export const DEFAULTS = {
   download: { tool: 'synth', output: '{dir}/**/*', concurrency: 4, retries: 3 } satisfies DownloadConfig,
 } as const;
 
-/** `file` is the absolute path of library.yaml; relative paths inside it are relative to its folder. */
-export function normalize(raw: RawLibrary, file: string): DesiredState {
+/**
+ * `file` is the absolute path of library.yaml; relative paths inside it are relative to its folder.
+ * `children` are raw.children compiled (filters/compile.ts), which needs the places in the text.
+ */
+export function normalize(raw: RawLibrary, file: string, children: ChildPlaylist[] = []): DesiredState {
   const base = dirname(file);
   const state: DesiredState = {
     file,
@@ -51,7 +55,7 @@ export function normalize(raw: RawLibrary, file: string): DesiredState {
     source: normalizeSource(raw.source, base),
     layout: { ...DEFAULTS.layout, ...raw.layout },
     playlists: raw.playlists.map(normalizeSelector),
-    children: raw.children ?? [],
+    children,
     prune: { ...DEFAULTS.prune, ...raw.prune },
     download: { ...DEFAULTS.download, ...raw.download },
   };

@@ -105,15 +105,15 @@ exports:
 children:
   - name: Peak Time
     from: [Deep House, Techno]
-    where: "bpm >= 126"
+    where: "bpm:126.."
     limit: 50
 `;
     const desired = loadDesiredStateFromText(text, '/lib/library.yaml');
     expect(desired.adopt).toEqual({ mode: 'auto' });
     expect(desired.watch).toEqual({ interval: '15m', debounce: '2s', disk: false, http: '127.0.0.1:7465' });
     expect(desired.exports).toEqual({ rekordbox: { path: 'rekordbox.xml', folder: 'cratesync' } });
-    expect(desired.children).toEqual([
-      { name: 'Peak Time', from: ['Deep House', 'Techno'], where: 'bpm >= 126', limit: 50 },
+    expect(desired.children.map((c) => c.spec)).toEqual([
+      { name: 'Peak Time', from: ['Deep House', 'Techno'], where: 'bpm:126..', limit: 50 },
     ]);
     const pinned = loadDesiredStateFromText(
       `${MINIMAL}adopt: { mode: manual, pins: { "Playlists/Old/some file.mp3": "75413016" } }\n`,

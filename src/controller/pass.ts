@@ -60,7 +60,7 @@ export function planPass(
   downloaderExtension: string | undefined,
   deletionBudget = desired.prune.maxDeletions,
 ): Pass {
-  const layout = computeLayout(desired, catalog, state, downloaderExtension);
+  const layout = computeLayout(desired, catalog, state, downloaderExtension, now);
   const unsafe = unsafeListing(layout, state);
   const files = planFiles(desired, { layout, disk, state, now, unsafe, staging: STAGING, deletionBudget });
   const available = availableTracks(layout, disk, state, files);

@@ -239,7 +239,9 @@ async function runPasses(
   });
   // Removals held back by prune.maxDeletions continue on the next run: that is not converged.
   const capped = pass.plans.some((p) => p.skipped.some((k) => k.code === 'deletion-cap'));
-  const converged = status === 'completed' && pass.actions.length === 0 && !capped;
+  // A child filtering on relative dates (`addedAt: -30d..`) can change with the clock alone.
+  const clockBound = desired.children.some((c) => c.usesNow);
+  const converged = status === 'completed' && pass.actions.length === 0 && !capped && !clockBound;
   if (converged && run.fingerprint !== undefined) {
     store.setConvergence(
       convergenceRecord(desired, deps, pass, run.fingerprint),

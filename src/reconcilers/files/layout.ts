@@ -7,6 +7,8 @@
 //   is still in that playlist; otherwise the first playlist by `layout.primary` takes it.
 
 import path from 'node:path';
+import { checkChildren, evaluateChildren, toBaseInput } from '../../desired/filters/index.ts';
+import { configError } from '../../desired/positions.ts';
 import type { Catalog, DesiredState, SourcePlaylist, StateView, Track } from '../../types.ts';
 import { allocateNames, renderFilename, sanitizeComponent } from './names.ts';
 import { selectPlaylists } from './select.ts';
@@ -58,14 +60,17 @@ export function computeLayout(
   catalog: Catalog,
   state: StateView,
   downloaderExtension: string | undefined,
+  /** Epoch ms, for child filters on relative dates; the layout stays a pure function of its inputs. */
+  now = 0,
 ): Layout {
   const { selected, missingIds } = selectPlaylists(desired.playlists, catalog);
+  const children = evaluatedChildren(desired, selected, catalog, now);
   const base = desired.layout.playlists;
 
   // Folder names: sanitized local names, made unique (case-insensitively), sticky to last run's folder.
-  // 250 bytes leaves room for the ".m3u8" beside the folder.
+  // 250 bytes leaves room for the ".m3u8" beside the folder. Children share the namespace with the bases.
   const folderNames = allocateNames(
-    selected.map(({ playlist, localName }) => ({
+    [...selected, ...children].map(({ playlist, localName }) => ({
       key: playlist.id,
       stem: sanitizeComponent(localName, 250),
       previous: previousName(state.playlists.get(playlist.id)?.folder, base),
@@ -76,7 +81,7 @@ export function computeLayout(
   const playlists: LaidOutPlaylist[] = [];
   const unknownItems: Layout['unknownItems'] = [];
   const held = heldBefore(selected, state);
-  for (const { playlist, localName } of selected) {
+  for (const { playlist, localName } of [...selected, ...children]) {
     const folderName = folderNames.get(playlist.id)!;
     // A playlist read only in part keeps what it held before too: nothing of it moves or goes.
     const listed = isShortRead(playlist)
@@ -98,11 +103,13 @@ export function computeLayout(
   }
   const playlistsById = new Map(playlists.map((p) => [p.id, p]));
 
-  // Which playlists hold each track, in priority order.
+  // Which playlists hold each track, in priority order. Only base playlists can hold the real file: a child
+  // is a view of them and never causes a second copy, so children come after every base.
+  const bases = playlists.slice(0, selected.length);
   const order =
     desired.layout.primary === 'alphabetical'
-      ? [...playlists].sort((a, b) => compareKeys(a.folder, b.folder) || compareKeys(a.id, b.id))
-      : playlists;
+      ? [...bases].sort((a, b) => compareKeys(a.folder, b.folder) || compareKeys(a.id, b.id))
+      : bases;
   const holders = new Map<string, string[]>();
   for (const p of order) {
     for (const id of p.items) {
@@ -111,6 +118,11 @@ export function computeLayout(
       else if (list[list.length - 1] !== p.id && !list.includes(p.id)) list.push(p.id);
     }
   }
+  for (const p of playlists.slice(selected.length)) {
+    p.items = p.items.filter((id) => holders.has(id));
+    for (const id of new Set(p.items)) holders.get(id)!.push(p.id);
+  }
+  const isBase = new Set(bases.map((p) => p.id));
 
   // Sticky primary: the playlist whose folder holds the track's real file today keeps it.
   const playlistByFolder = new Map(playlists.map((p) => [p.folder, p.id]));
@@ -122,7 +134,7 @@ export function computeLayout(
     const list = holders.get(id)!;
     const filePath = state.tracks.get(id)?.filePath;
     const current = filePath === undefined ? undefined : playlistByFolder.get(path.posix.dirname(filePath));
-    if (current !== undefined && list[0] !== current && list.includes(current)) {
+    if (current !== undefined && list[0] !== current && isBase.has(current) && list.includes(current)) {
       list.splice(list.indexOf(current), 1);
       list.unshift(current);
     }
@@ -149,6 +161,30 @@ export function computeLayout(
 function previousName(folder: string | undefined, base: string): string | undefined {
   if (folder === undefined || path.posix.dirname(folder) !== base) return undefined;
   return path.posix.basename(folder);
+}
+
+/** Child playlists as laid-out sources: evaluated against the observed bases, after checking their names. */
+function evaluatedChildren(
+  desired: DesiredState,
+  selected: readonly { playlist: SourcePlaylist; localName: string }[],
+  catalog: Catalog,
+  now: number,
+): { playlist: SourcePlaylist; localName: string }[] {
+  if (desired.children.length === 0) return [];
+  const bases = selected.map(({ playlist, localName }) => toBaseInput(playlist, localName));
+  // A child named like a base playlist, or taking from one the source did not return: a config error,
+  // so a renamed source playlist stops the run instead of emptying the child.
+  const issues = checkChildren(desired.children, bases);
+  if (issues.length > 0) throw configError(issues);
+  return evaluateChildren(desired.children, { bases, tracks: catalog.tracks, now }).map((c) => ({
+    playlist: { id: childId(c.name), name: c.name, items: c.trackIds },
+    localName: c.name,
+  }));
+}
+
+/** Children live in the same playlists table as the bases, under an id no source uses. */
+export function childId(name: string): string {
+  return `child:${name}`;
 }
 
 /** Whether the source could not list this playlist completely this time. */

@@ -53,8 +53,8 @@ export interface DesiredState {
   children: ChildPlaylist[];
   prune: { mode: PruneMode; maxDeletions: number };
   download: DownloadConfig;
+  exports?: { rekordbox?: { path: string; folder: string } };
   /** Sections owned by later issues; kept as validated plain data until then. */
-  exports?: Record<string, unknown>;
   watch?: Record<string, unknown>;
   adopt?: Record<string, unknown>;
 }
@@ -152,7 +152,15 @@ export type DiskState = Map<string, DiskEntry>;
 
 // ---------------------------------------------------------------------------------------------- state
 
-export type OwnedKind = 'primary' | 'symlink' | 'hardlink' | 'copy' | 'dir' | 'playlistFile' | 'staged';
+export type OwnedKind =
+  | 'primary'
+  | 'symlink'
+  | 'hardlink'
+  | 'copy'
+  | 'dir'
+  | 'playlistFile'
+  | 'export'
+  | 'staged';
 
 /** A path cratesync created and may therefore move or remove. */
 export interface OwnedEntry {
@@ -167,6 +175,8 @@ export interface OwnedEntry {
 export type DownloadStatus = 'not_downloaded' | 'downloading' | 'downloaded' | 'error';
 
 export interface TrackState {
+  /** The tracks table's row id: stable for the life of the library (Rekordbox TrackIDs). */
+  rowId?: number;
   downloadStatus: DownloadStatus;
   downloadError?: string;
   attempts: number;
@@ -192,7 +202,7 @@ export interface StateView {
 
 // ---------------------------------------------------------------------------------------------- plan
 
-export type TargetName = 'files' | 'playlists';
+export type TargetName = 'files' | 'playlists' | 'exports';
 
 export type Action =
   | { type: 'mkdir'; path: string; playlistId: string }
@@ -208,7 +218,15 @@ export type Action =
       playlistId: string;
       reason: string;
     }
-  | { type: 'writeFile'; path: string; content: string; hash: string; playlistId: string }
+  | {
+      type: 'writeFile';
+      path: string;
+      content: string;
+      hash: string;
+      playlistId: string;
+      /** What the file is; a playlist file unless said otherwise. */
+      kind?: 'playlistFile' | 'export';
+    }
   | {
       type: 'remove';
       path: string;

@@ -3,8 +3,9 @@
 
 import type { Fs } from '../io/fs.ts';
 import { mergePlans } from '../reconcilers/apply/phases.ts';
+import { planExports } from '../reconcilers/exports/plan.ts';
 import { computeLayout, type Layout, primaryPath } from '../reconcilers/files/layout.ts';
-import { walkDisk } from '../reconcilers/files/observe-disk.ts';
+import { statInto, walkDisk } from '../reconcilers/files/observe-disk.ts';
 import { planFiles } from '../reconcilers/files/plan.ts';
 import { planPlaylists } from '../reconcilers/playlists/plan.ts';
 import type { Store } from '../state/store.ts';
@@ -47,6 +48,8 @@ export function observeAndPlan(
 ): Pass {
   const state = deps.store.loadView();
   const disk = walkDisk(deps.fs, desired.root, [desired.layout.playlists, STAGING]);
+  // Exports live outside the walked folders: look at the configured one and any we wrote before.
+  for (const p of exportPaths(desired, state)) statInto(deps.fs, desired.root, p, disk);
   return planPass(desired, catalog, state, disk, deps.now(), deps.downloaderExtension, deletionBudget);
 }
 
@@ -73,7 +76,18 @@ export function planPass(
     unsafe,
     deletionBudget: Math.max(0, deletionBudget - contentRemovals),
   });
-  const plans = [files, playlists];
+  const exports = planExports(desired, {
+    layout,
+    disk,
+    state,
+    available,
+    unsafe,
+    deletionBudget: Math.max(
+      0,
+      deletionBudget - contentRemovals - countContentRemovals(playlists.actions, disk),
+    ),
+  });
+  const plans = [files, playlists, exports];
   return {
     state,
     disk,
@@ -99,12 +113,19 @@ function libraryFigures(layout: Layout, state: StateView): LibraryFigures {
   return { playlists: layout.playlists.length, tracks: layout.tracks.size, entries, bytesSaved };
 }
 
+export function exportPaths(desired: DesiredState, state: StateView): string[] {
+  const out = new Set<string>();
+  if (desired.exports?.rekordbox) out.add(desired.exports.rekordbox.path);
+  for (const [p, e] of state.owned) if (e.kind === 'export') out.add(p);
+  return [...out];
+}
+
 /** Removals that count against prune.maxDeletions: real content that exists. */
 export function countContentRemovals(actions: readonly Action[], disk?: DiskState): number {
   return actions.filter(
     (a) =>
       a.type === 'remove' &&
-      (a.kind === 'primary' || a.kind === 'copy' || a.kind === 'playlistFile') &&
+      (a.kind === 'primary' || a.kind === 'copy' || a.kind === 'playlistFile' || a.kind === 'export') &&
       (!disk || disk.has(a.path)),
   ).length;
 }

@@ -10,7 +10,7 @@ import { statEntry } from '../reconcilers/files/observe-disk.ts';
 import { hashText } from '../reconcilers/playlists/plan.ts';
 import type { ConvergenceRecord, Store } from '../state/store.ts';
 import type { DesiredState, Downloader, Source } from '../types.ts';
-import { type Pass, type PassResult, STAGING } from './pass.ts';
+import { exportPaths, type Pass, type PassResult, STAGING } from './pass.ts';
 import type { Deps } from './reconcile.ts';
 
 /**
@@ -64,7 +64,7 @@ export function convergenceRecord(
   pass: Pass,
   fingerprint: string,
 ): ConvergenceRecord {
-  const paths = [desired.layout.playlists, STAGING];
+  const paths = [desired.layout.playlists, STAGING, ...exportPaths(desired, pass.state)];
   for (const p of pass.layout.playlists) {
     paths.push(p.folder);
     if (p.playlistFile) paths.push(p.playlistFile);

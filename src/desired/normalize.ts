@@ -21,7 +21,7 @@ export interface RawLibrary {
   children?: RawChild[];
   prune?: Partial<DesiredState['prune']>;
   download?: Partial<DownloadConfig>;
-  exports?: Record<string, unknown>;
+  exports?: { rekordbox?: { path?: string; folder?: string } };
   watch?: Record<string, unknown>;
   adopt?: 'auto' | 'manual' | { mode?: 'auto' | 'manual'; pins?: Record<string, string> };
 }
@@ -59,7 +59,12 @@ export function normalize(raw: RawLibrary, file: string, children: ChildPlaylist
     prune: { ...DEFAULTS.prune, ...raw.prune },
     download: { ...DEFAULTS.download, ...raw.download },
   };
-  if (raw.exports) state.exports = raw.exports;
+  if (raw.exports) {
+    state.exports = {};
+    if (raw.exports.rekordbox) {
+      state.exports.rekordbox = { path: 'rekordbox.xml', folder: 'cratesync', ...raw.exports.rekordbox };
+    }
+  }
   if (raw.watch) state.watch = raw.watch;
   if (raw.adopt !== undefined) {
     state.adopt = typeof raw.adopt === 'string' ? { mode: raw.adopt } : { mode: 'manual', ...raw.adopt };

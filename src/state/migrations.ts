@@ -66,7 +66,7 @@ export const migrations: readonly string[] = [
   CREATE TABLE owned_paths (
     path TEXT PRIMARY KEY,
     kind TEXT NOT NULL
-      CHECK (kind IN ('primary','symlink','hardlink','copy','dir','playlistFile','staged')),
+      CHECK (kind IN ('primary','symlink','hardlink','copy','dir','playlistFile','export','staged')),
     track_source_id TEXT,
     playlist_source_id TEXT,
     size INTEGER,

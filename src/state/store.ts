@@ -213,12 +213,13 @@ function wrapStore(file: DbFile) {
         });
       }
       const tracks = new Map<string, TrackState>();
-      for (const [id, status, error, attempts, retry, filePath, size, hash] of rows(
+      for (const [id, status, error, attempts, retry, filePath, size, hash, rowId] of rows(
         db,
         `SELECT source_id, download_status, download_error, download_attempts, next_retry_at, file_path,
-                file_size, file_hash FROM tracks`,
+                file_size, file_hash, id FROM tracks`,
       )) {
         tracks.set(String(id), {
+          rowId: Number(rowId),
           downloadStatus: String(status) as DownloadStatus,
           downloadError: str(error),
           attempts: Number(attempts),
@@ -332,7 +333,8 @@ function wrapStore(file: DbFile) {
     setDownloadState(trackId: string, state: Partial<TrackState>, now: string): void {
       const sets: string[] = [];
       const params: SqlValue[] = [];
-      const column: Record<keyof TrackState, string> = {
+      // The row id is the table's own and never set from here.
+      const column: Record<Exclude<keyof TrackState, 'rowId'>, string> = {
         downloadStatus: 'download_status',
         downloadError: 'download_error',
         attempts: 'download_attempts',
@@ -342,6 +344,7 @@ function wrapStore(file: DbFile) {
         fileHash: 'file_hash',
       };
       for (const [k, v] of Object.entries(state) as [keyof TrackState, unknown][]) {
+        if (k === 'rowId') continue;
         sets.push(`${column[k]} = ?`);
         params.push((v ?? null) as SqlValue);
       }

@@ -112,7 +112,13 @@ export function settle(
         if (d?.type !== 'file' || hashText(String(fs.readFileSync(at, 'utf8'))) !== a.hash) return;
         size = d.size;
       }
-      store.putOwned({ path: a.path, kind: 'playlistFile', playlistId: a.playlistId, size, hash: a.hash });
+      store.putOwned({
+        path: a.path,
+        kind: a.kind ?? 'playlistFile',
+        playlistId: a.playlistId,
+        size,
+        hash: a.hash,
+      });
       return;
     }
     case 'remove': {

@@ -44,7 +44,7 @@ type Move = Extract<Action, { type: 'move' }>;
 type Remove = Extract<Action, { type: 'remove' }>;
 
 // Removals that destroy bytes count against prune.maxDeletions; symlinks, hard links and scratch do not.
-const CONTENT_KINDS = new Set(['primary', 'copy', 'playlistFile']);
+const CONTENT_KINDS = new Set(['primary', 'copy', 'playlistFile', 'export']);
 
 export function planFiles(desired: DesiredState, o: FilesObserved): Plan {
   const { layout, disk, state } = o;
@@ -220,7 +220,7 @@ export function planFiles(desired: DesiredState, o: FilesObserved): Plan {
   const prune: Remove[] = [];
   for (const [p, mine] of state.owned) {
     if (want.has(p) || wantedDirs.has(p) || leaving.has(p) || usedSources.has(p)) continue;
-    if (mine.kind === 'playlistFile') continue; // the playlists target owns those
+    if (mine.kind === 'playlistFile' || mine.kind === 'export') continue; // other targets own those
     if (mine.trackId !== undefined && undescribed.has(mine.trackId) && disk.has(p)) {
       skipped.push({
         code: 'missing-track',

@@ -1,0 +1,91 @@
+// The exports planner: the Rekordbox XML collection (`exports.rekordbox`). It lists each track once, at its
+// real file (never a link), with the state DB's row id as its stable TrackID, and every base and child
+// playlist under one folder node. Like the playlist files it is rewritten only when its content changes,
+// and it lists only tracks whose real file exists after this pass.
+
+import path from 'node:path';
+import pkg from '../../../package.json' with { type: 'json' };
+import type { Action, DesiredState, DiskState, Plan, Skipped, StateView } from '../../types.ts';
+import { type Layout, primaryPath } from '../files/layout.ts';
+import { gateRemovals } from '../files/plan.ts';
+import { hashText } from '../playlists/plan.ts';
+import { type RekordboxTrack, renderRekordboxXml } from '../rekordbox/render.ts';
+
+export interface ExportsObserved {
+  layout: Layout;
+  disk: DiskState;
+  state: StateView;
+  available: ReadonlySet<string>;
+  unsafe?: string;
+  deletionBudget: number;
+}
+
+type Remove = Extract<Action, { type: 'remove' }>;
+
+export function planExports(desired: DesiredState, o: ExportsObserved): Plan {
+  const actions: Action[] = [];
+  const skipped: Skipped[] = [];
+  const rekordbox = desired.exports?.rekordbox;
+  if (rekordbox) {
+    const content = renderRekordboxXml(rekordboxInput(desired, o, rekordbox.folder));
+    const hash = hashText(content);
+    const d = o.disk.get(rekordbox.path);
+    const mine = o.state.owned.get(rekordbox.path);
+    if (d && !mine) {
+      skipped.push({
+        code: 'foreign',
+        path: rekordbox.path,
+        reason: 'a file cratesync does not own is in the way',
+      });
+    } else if (
+      !(d?.type === 'file' && mine?.kind === 'export' && mine.hash === hash && mine.size === d.size)
+    ) {
+      actions.push({
+        type: 'writeFile',
+        path: rekordbox.path,
+        content,
+        hash,
+        playlistId: '',
+        kind: 'export',
+      });
+    }
+  }
+  // An export no longer configured (or moved elsewhere) goes like any other file we made.
+  const removals: Remove[] = [];
+  for (const [p, mine] of o.state.owned) {
+    if (mine.kind !== 'export' || p === rekordbox?.path) continue;
+    const mode = desired.prune.mode === 'delete' ? 'delete' : 'trash';
+    removals.push({ type: 'remove', path: p, kind: 'export', mode, reason: 'export no longer configured' });
+  }
+  const budgeted: DesiredState = { ...desired, prune: { ...desired.prune, maxDeletions: o.deletionBudget } };
+  for (const r of gateRemovals(removals, budgeted, o, skipped)) actions.push(r);
+  return { target: 'exports', actions, skipped };
+}
+
+function rekordboxInput(desired: DesiredState, o: ExportsObserved, folder: string) {
+  const tracks: RekordboxTrack[] = [];
+  const idOf = new Map<string, number>();
+  for (const [id, t] of o.layout.tracks) {
+    const at = primaryPath(o.layout, id);
+    const state = o.state.tracks.get(id);
+    // A track without a row id is new in this pass; the next pass (after its download) lists it.
+    if (at === undefined || state?.rowId === undefined || !o.available.has(id)) continue;
+    idOf.set(id, state.rowId);
+    tracks.push({
+      trackId: state.rowId,
+      path: path.join(desired.root, at),
+      track: t.track,
+      size: state.fileSize,
+    });
+  }
+  const playlists = o.layout.playlists.map((p) => ({
+    name: p.name,
+    trackIds: p.items.map((id) => idOf.get(id)).filter((n): n is number => n !== undefined),
+  }));
+  return {
+    product: { name: 'cratesync', version: pkg.version, company: 'cratesync' },
+    tracks,
+    folder,
+    playlists,
+  };
+}

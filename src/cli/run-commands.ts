@@ -86,7 +86,7 @@ function printSummary(
   const lines = [
     `${status === 'completed' ? green('Reconciled') : red('Reconcile failed:')} ${relative(file)} → ${relative(root)} in ${seconds.toFixed(1)} s`,
     `  library     ${s.playlists} playlists · ${s.tracks} tracks · ${s.entries} playlist entries`,
-    `  this run    ${s.downloads} downloaded (${formatBytes(s.bytesDownloaded)}) · ${s.linksCreated} links created · ${s.relinks} re-linked · ${s.moves} moved · ${s.removed} removed${s.trashed ? ` (${s.trashed} to trash)` : ''} · ${s.playlistFiles} playlist files written`,
+    `  this run    ${s.downloads} downloaded (${formatBytes(s.bytesDownloaded)}) · ${s.linksCreated} links created · ${s.relinks} re-linked · ${s.moves} moved · ${s.removed} removed${s.trashed ? ` (${s.trashed} to trash)` : ''} · ${s.playlistFiles} playlist files written${s.exportsWritten ? ` · ${s.exportsWritten} export write(s)` : ''}`,
     `  dedupe      one real file per track; links save ${formatBytes(s.bytesSaved)}`,
   ];
   const held = Object.entries(s.held).map(([k, n]) => `${n} ${k}`);

@@ -7,10 +7,20 @@ import type { Fs } from '../io/fs.ts';
 import type { ProcessPort } from '../io/process.ts';
 import { type ApplyContext, dropScratch, newScratch } from '../reconcilers/apply/context.ts';
 import { applyActions, FatalApplyError } from '../reconcilers/apply/run.ts';
+import { selectPlaylists } from '../reconcilers/files/select.ts';
 import { hashText } from '../reconcilers/playlists/plan.ts';
 import { openJournal } from '../state/journal.ts';
 import { type ConvergenceRecord, openStore, type Store } from '../state/store.ts';
-import type { Catalog, DesiredState, Downloader, Logger, Outcome, ProgressSink, Source } from '../types.ts';
+import type {
+  Catalog,
+  DesiredState,
+  Downloader,
+  Logger,
+  Outcome,
+  ProgressSink,
+  Source,
+  Track,
+} from '../types.ts';
 import { acquireLock } from './lock.ts';
 import { countContentRemovals, observeAndPlan, type PassResult, STAGING } from './pass.ts';
 import { KEEP_RUNS, recordRun } from './record.ts';
@@ -157,6 +167,11 @@ async function runPasses(
   const { store, journal, catalog, eventId, signal, opts } = run;
   const passOpts = { ...deps, store, downloaderExtension: deps.downloader.extension };
   const outcomes: Outcome[] = [];
+  // Tracks get their rows (and stable ids, which the Rekordbox export uses) before the first plan.
+  store.upsertTracks(
+    mirroredTracks(desired, catalog).map((track) => ({ track, metaHash: metaHash(track) })),
+    new Date(deps.now()).toISOString(),
+  );
   let pass = observeAndPlan(desired, catalog, passOpts);
   // Keep what the summary needs, not what the first pass observed: later passes observe afresh.
   const firstPass: PassResult = {
@@ -165,10 +180,6 @@ async function runPasses(
     unsafe: pass.unsafe,
     figures: pass.figures,
   };
-  store.upsertTracks(
-    [...pass.layout.tracks.values()].map((t) => ({ track: t.track, metaHash: metaHash(t.track) })),
-    new Date(deps.now()).toISOString(),
-  );
   if (deps.source.incremental) {
     const fetched = [...pass.layout.tracks.keys()].filter((id) => !run.cache?.served.has(id));
     store.recordObservation(catalog.playlists, fetched, deps.now());
@@ -276,6 +287,14 @@ function cacheFor(desired: DesiredState, deps: Deps, store: Store, refresh: bool
   if (refresh || !deps.source.incremental) return undefined;
   const days = desired.source.provider === 'tidal' ? (desired.source.tidal.metadataMaxAgeDays ?? 30) : 30;
   return store.observationCache({ now: deps.now(), maxAgeMs: days * 86_400_000 });
+}
+
+/** The tracks of the mirrored playlists (children only ever take from those). */
+function mirroredTracks(desired: DesiredState, catalog: Catalog): Track[] {
+  const ids = new Set<string>();
+  for (const { playlist } of selectPlaylists(desired.playlists, catalog).selected)
+    for (const id of playlist.items) ids.add(id);
+  return [...ids].flatMap((id) => catalog.tracks.get(id) ?? []);
 }
 
 function metaHash(t: object): string {

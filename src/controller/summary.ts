@@ -17,6 +17,7 @@ export interface RunSummary {
   removed: number;
   trashed: number;
   playlistFiles: number;
+  exportsWritten: number;
   folders: number;
   /** Deliberately not done, by reason, as of the last pass. */
   held: Partial<Record<SkipCode, number>>;
@@ -45,6 +46,7 @@ export function summarize(first: PassResult, outcomes: readonly Outcome[], last:
     removed: 0,
     trashed: 0,
     playlistFiles: 0,
+    exportsWritten: 0,
     folders: 0,
     held: {},
     remaining: outcomes.length === 0 ? last.actions.length : countRemaining(last, outcomes),
@@ -74,6 +76,7 @@ export function summarize(first: PassResult, outcomes: readonly Outcome[], last:
       s.moves++;
     else if (a.type === 'link') s.linksCreated++;
     else if (a.type === 'relink') s.relinks++;
+    else if (a.type === 'writeFile' && a.kind === 'export') s.exportsWritten++;
     else if (a.type === 'writeFile') s.playlistFiles++;
     else if (a.type === 'mkdir') s.folders++;
     else if (a.type === 'remove') {

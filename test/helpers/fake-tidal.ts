@@ -5,6 +5,11 @@
 // Faults are scripted per request (429 with or without Retry-After, 5xx, slow answers, dropped connections),
 // every request is logged with its kind so tests can count them, and the data is a plain object that tests
 // may change between observations. No OAuth endpoints: the auth helper has its own fake.
+// Playlist writes (create, update, delete; add, remove, reorder entries) follow the spec's bodies and limits,
+// refuse (403) any write to a playlist the user does not own, and replay an Idempotency-Key: the same key with
+// the same payload answers the stored answer without a second effect, with another payload 422. Every change
+// moves lastModifiedAt on; new entries get fresh itemIds. Write requests are logged with their own kinds, and
+// `count('writes')` counts them all.
 
 import { randomUUID } from 'node:crypto';
 import http from 'node:http';
@@ -54,6 +59,8 @@ export interface FakePlaylist {
   name: string;
   description?: string;
   ownerId: string;
+  /** PUBLIC when absent. */
+  accessType?: string;
   createdAt: string;
   lastModifiedAt: string;
   entries: FakeEntry[];
@@ -94,7 +101,16 @@ export type RequestKind =
   | 'favorites'
   | 'items'
   | 'tracks'
+  | 'createPlaylist'
+  | 'updatePlaylist'
+  | 'deletePlaylist'
+  | 'addItems'
+  | 'removeItems'
+  | 'moveItems'
   | 'other';
+
+/** Every request that is not a GET. */
+export type RequestCount = RequestKind | 'writes';
 
 export interface FakeRequest {
   method: string;
@@ -120,6 +136,8 @@ export interface Fault {
   delayMs?: number;
   /** Destroy the connection instead of answering. */
   drop?: boolean;
+  /** Carry out the request, then destroy the connection: a write that happened but whose answer was lost. */
+  dropAfter?: boolean;
 }
 
 export interface FakeTidalOptions {
@@ -137,8 +155,8 @@ export interface FakeTidal {
   readonly url: string;
   readonly data: FakeTidalData;
   readonly requests: FakeRequest[];
-  /** Requests of one kind (all when absent) since the last resetLog(). */
-  count(kind?: RequestKind): number;
+  /** Requests of one kind (all when absent; every write for 'writes') since the last resetLog(). */
+  count(kind?: RequestCount): number;
   resetLog(): void;
   fault(fault: Fault): void;
   clearFaults(): void;
@@ -189,9 +207,21 @@ class HttpFailure extends Error {
   constructor(
     readonly status: number,
     detail: string,
+    readonly code?: string,
   ) {
     super(detail);
   }
+}
+
+const MEDIA_TYPE = 'application/vnd.api+json';
+const ACCESS_TYPES = new Set(['PUBLIC', 'UNLISTED']);
+const ADD_LIMIT = 50;
+const REMOVE_LIMIT = 50;
+const MOVE_LIMIT = 20;
+
+interface Answer {
+  status: number;
+  body: unknown;
 }
 
 export async function startFakeTidal(opts: FakeTidalOptions = {}): Promise<FakeTidal> {
@@ -202,6 +232,8 @@ export async function startFakeTidal(opts: FakeTidalOptions = {}): Promise<FakeT
   const requests: FakeRequest[] = [];
   const faults: { fault: Fault; left: number }[] = [];
   const tokens = new Map<string, number>();
+  /** Idempotency-Key → the request it came with and the answer given. */
+  const replays = new Map<string, { fingerprint: string; answer: Answer }>();
   const timers = new Set<NodeJS.Timeout>();
   let tokenSeq = 0;
 
@@ -211,7 +243,7 @@ export async function startFakeTidal(opts: FakeTidalOptions = {}): Promise<FakeT
       method: req.method ?? 'GET',
       path: url.pathname,
       query: url.searchParams,
-      kind: kindOf(url),
+      kind: kindOf(req.method ?? 'GET', url),
     };
     requests.push(entry);
     void answer(req, res, url, entry);
@@ -230,8 +262,9 @@ export async function startFakeTidal(opts: FakeTidalOptions = {}): Promise<FakeT
       res.writeHead(status, { 'content-type': 'application/vnd.api+json', ...extra, ...more });
       res.end(JSON.stringify(body));
     };
-    const fail = (status: number, detail: string, more: Record<string, string> = {}) =>
-      send(status, { errors: [{ status: String(status), code: codeOf(status), detail }] }, more);
+    const fail = (status: number, detail: string, more: Record<string, string> = {}, code?: string) =>
+      send(status, { errors: [{ status: String(status), code: code ?? codeOf(status), detail }] }, more);
+    const text = entry.method === 'GET' ? '' : await readBody(req);
 
     const slot = faults.find((f) => f.left > 0 && (f.fault.match?.(entry) ?? true));
     if (slot) slot.left--;
@@ -274,11 +307,209 @@ export async function startFakeTidal(opts: FakeTidalOptions = {}): Promise<FakeT
       return;
     }
     try {
-      send(200, route(entry, url), fault?.headers);
+      const out =
+        entry.method === 'GET' ? { status: 200, body: route(entry, url) } : write(entry, req.headers, text);
+      if (fault?.dropAfter) {
+        req.socket.destroy();
+        return;
+      }
+      send(out.status, out.body, fault?.headers);
     } catch (err) {
       if (!(err instanceof HttpFailure)) throw err;
-      fail(err.status, err.message);
+      fail(err.status, err.message, {}, err.code);
     }
+  }
+
+  // -------------------------------------------------------------------------------------------- writes
+
+  function write(entry: FakeRequest, reqHeaders: http.IncomingHttpHeaders, text: string): Answer {
+    if (text !== '' && reqHeaders['content-type'] !== MEDIA_TYPE) {
+      throw new HttpFailure(415, `Content-Type must be ${MEDIA_TYPE}`);
+    }
+    const key = reqHeaders['idempotency-key'];
+    const fingerprint = `${entry.method} ${entry.path} ${text}`;
+    if (typeof key === 'string') {
+      if (key.length > 128) throw new HttpFailure(400, 'Idempotency-Key is longer than 128 characters');
+      const seen = replays.get(key);
+      if (seen && seen.fingerprint !== fingerprint) {
+        throw new HttpFailure(
+          422,
+          'Idempotency key reused with a different payload',
+          'IDEMPOTENT_REQUEST_PAYLOAD_MISMATCH',
+        );
+      }
+      if (seen) return seen.answer;
+    }
+    let body: unknown;
+    try {
+      body = text === '' ? undefined : JSON.parse(text);
+    } catch {
+      throw new HttpFailure(400, 'The body is not JSON');
+    }
+    const answer = routeWrite(entry, body as WriteBody | undefined);
+    // Only answers that changed something are kept: a refused write may be retried once fixed.
+    if (typeof key === 'string') replays.set(key, { fingerprint, answer });
+    return answer;
+  }
+
+  function routeWrite(entry: FakeRequest, body: WriteBody | undefined): Answer {
+    const path = entry.path.startsWith(`${ROOT}/`) ? entry.path.slice(ROOT.length) : entry.path;
+    if (path === '/playlists' && entry.method === 'POST') return createPlaylist(body);
+    const one = /^\/playlists\/([^/]+)$/.exec(path);
+    if (one && entry.method === 'PATCH') return updatePlaylist(decodeURIComponent(one[1]!), body);
+    if (one && entry.method === 'DELETE') return deletePlaylist(decodeURIComponent(one[1]!));
+    const rel = /^\/playlists\/([^/]+)\/relationships\/items$/.exec(path);
+    if (rel) {
+      const p = owned(decodeURIComponent(rel[1]!));
+      if (entry.method === 'POST') return addEntries(p, body);
+      if (entry.method === 'DELETE') return removeEntries(p, body);
+      if (entry.method === 'PATCH') return moveEntries(p, body);
+    }
+    throw new HttpFailure(405, `${entry.method} ${entry.path} is not supported by the fake`);
+  }
+
+  /** The playlist, when the user may write it. */
+  function owned(id: string): FakePlaylist {
+    const p = data.playlists.find((x) => x.id === id);
+    if (!p) throw new HttpFailure(404, `Playlist ${id} not found`);
+    if (p.ownerId !== data.user.id) throw new HttpFailure(403, `Playlist ${id} is not yours to change`);
+    return p;
+  }
+
+  function checkAttributes(attrs: Record<string, unknown>): void {
+    if ('name' in attrs && (typeof attrs.name !== 'string' || attrs.name.trim() === '')) {
+      throw new HttpFailure(400, 'name must be a non-empty string');
+    }
+    if ('description' in attrs && typeof attrs.description !== 'string') {
+      throw new HttpFailure(400, 'description must be a string');
+    }
+    if ('accessType' in attrs && !ACCESS_TYPES.has(attrs.accessType as string)) {
+      throw new HttpFailure(400, 'accessType must be PUBLIC or UNLISTED');
+    }
+  }
+
+  function createPlaylist(body: WriteBody | undefined): Answer {
+    const d = body?.data;
+    if (!d || Array.isArray(d) || d.type !== 'playlists' || typeof d.attributes !== 'object') {
+      throw new HttpFailure(400, 'data must be a playlists resource with attributes');
+    }
+    const attrs = d.attributes as Record<string, unknown>;
+    if (!('name' in attrs)) throw new HttpFailure(400, 'name is required');
+    checkAttributes(attrs);
+    const now = new Date().toISOString();
+    const p: FakePlaylist = {
+      id: randomUUID(),
+      name: attrs.name as string,
+      ...(attrs.description !== undefined ? { description: attrs.description as string } : {}),
+      ownerId: data.user.id,
+      accessType: (attrs.accessType as string | undefined) ?? 'PUBLIC',
+      createdAt: now,
+      lastModifiedAt: now,
+      entries: [],
+    };
+    data.playlists.push(p);
+    return { status: 201, body: { data: playlistResource(p), links: { self: `/playlists/${p.id}` } } };
+  }
+
+  function updatePlaylist(id: string, body: WriteBody | undefined): Answer {
+    const p = owned(id);
+    const d = body?.data;
+    if (!d || Array.isArray(d) || d.type !== 'playlists' || d.id !== id || typeof d.attributes !== 'object') {
+      throw new HttpFailure(400, 'data must be this playlist, with attributes');
+    }
+    const attrs = d.attributes as Record<string, unknown>;
+    checkAttributes(attrs);
+    if (typeof attrs.name === 'string') p.name = attrs.name;
+    if (typeof attrs.description === 'string') p.description = attrs.description;
+    if (typeof attrs.accessType === 'string') p.accessType = attrs.accessType;
+    touch(id);
+    return { status: 200, body: { data: playlistResource(p), links: { self: `/playlists/${id}` } } };
+  }
+
+  function deletePlaylist(id: string): Answer {
+    owned(id);
+    data.playlists = data.playlists.filter((x) => x.id !== id);
+    data.favorites = data.favorites.filter((x) => x !== id);
+    return { status: 200, body: { links: { self: `/playlists/${id}` } } };
+  }
+
+  function entriesOf(body: WriteBody | undefined, limit: number): WriteIdentifier[] {
+    const list = body?.data;
+    if (!Array.isArray(list) || list.length < 1 || list.length > limit) {
+      throw new HttpFailure(400, `data must hold 1 to ${limit} entries`);
+    }
+    for (const e of list) {
+      if (typeof e?.id !== 'string' || (e.type !== 'tracks' && e.type !== 'videos')) {
+        throw new HttpFailure(400, 'every entry needs an id and a type of tracks or videos');
+      }
+    }
+    return list;
+  }
+
+  function anchorIndex(p: FakePlaylist, itemId: unknown): number {
+    const at = p.entries.findIndex((e) => e.itemId === itemId);
+    if (at < 0)
+      throw new HttpFailure(400, `positionBefore ${String(itemId)} is not an entry of the playlist`);
+    return at;
+  }
+
+  /** The entries named by itemId, checked against the playlist (each must exist and hold that id). */
+  function existing(p: FakePlaylist, list: WriteIdentifier[]): Set<string> {
+    const ids = new Set<string>();
+    for (const e of list) {
+      const itemId = e.meta?.itemId;
+      if (typeof itemId !== 'string') throw new HttpFailure(400, 'meta.itemId is required on every entry');
+      const found = p.entries.find((x) => x.itemId === itemId);
+      if (!found || found.id !== e.id || found.type !== e.type) {
+        throw new HttpFailure(400, `No ${e.type} ${e.id} with itemId ${itemId} in the playlist`);
+      }
+      ids.add(itemId);
+    }
+    return ids;
+  }
+
+  function addEntries(p: FakePlaylist, body: WriteBody | undefined): Answer {
+    const list = entriesOf(body, ADD_LIMIT);
+    const at = body?.meta === undefined ? p.entries.length : anchorIndex(p, body.meta.positionBefore);
+    const now = new Date().toISOString();
+    const added: FakeEntry[] = [];
+    const skipped: { id: string; type: string; reason: string }[] = [];
+    for (const e of list) {
+      if (e.type === 'tracks' && !data.tracks.has(e.id))
+        skipped.push({ id: e.id, type: e.type, reason: 'NOT_FOUND' });
+      else added.push(entryOf(e.type as FakeEntry['type'], e.id, now));
+    }
+    p.entries.splice(at, 0, ...added);
+    if (added.length > 0) touch(p.id);
+    return {
+      status: 200,
+      body: {
+        data: added.map((e) => ({ id: e.id, type: e.type, meta: { itemId: e.itemId, addedAt: e.addedAt } })),
+        ...(skipped.length > 0 ? { meta: { skipped } } : {}),
+        links: { self: `/playlists/${p.id}/relationships/items` },
+      },
+    };
+  }
+
+  function removeEntries(p: FakePlaylist, body: WriteBody | undefined): Answer {
+    const gone = existing(p, entriesOf(body, REMOVE_LIMIT));
+    p.entries = p.entries.filter((e) => !gone.has(e.itemId));
+    touch(p.id);
+    return { status: 200, body: { links: { self: `/playlists/${p.id}/relationships/items` } } };
+  }
+
+  function moveEntries(p: FakePlaylist, body: WriteBody | undefined): Answer {
+    const list = entriesOf(body, MOVE_LIMIT);
+    const moving = existing(p, list);
+    const anchor = body?.meta?.positionBefore;
+    if (typeof anchor !== 'string') throw new HttpFailure(400, 'meta.positionBefore is required');
+    if (moving.has(anchor)) throw new HttpFailure(400, 'positionBefore cannot be one of the moved entries');
+    anchorIndex(p, anchor);
+    const lifted = list.map((e) => p.entries.find((x) => x.itemId === e.meta?.itemId)!);
+    p.entries = p.entries.filter((e) => !moving.has(e.itemId));
+    p.entries.splice(anchorIndex(p, anchor), 0, ...lifted);
+    touch(p.id);
+    return { status: 200, body: { links: { self: `/playlists/${p.id}/relationships/items` } } };
   }
 
   function route(entry: FakeRequest, url: URL): unknown {
@@ -437,7 +668,7 @@ export async function startFakeTidal(opts: FakeTidalOptions = {}): Promise<FakeT
       attributes: {
         name: p.name,
         ...(p.description !== undefined ? { description: p.description } : {}),
-        accessType: 'PUBLIC',
+        accessType: p.accessType ?? 'PUBLIC',
         playlistType: 'USER',
         bounded: true,
         createdAt: p.createdAt,
@@ -470,7 +701,10 @@ export async function startFakeTidal(opts: FakeTidalOptions = {}): Promise<FakeT
     url: `http://127.0.0.1:${port}${ROOT}`,
     data,
     requests,
-    count: (kind) => (kind === undefined ? requests.length : requests.filter((r) => r.kind === kind).length),
+    count: (kind) =>
+      requests.filter((r) =>
+        kind === undefined ? true : kind === 'writes' ? r.method !== 'GET' : r.kind === kind,
+      ).length,
     resetLog: () => {
       requests.length = 0;
     },
@@ -529,8 +763,30 @@ function checkIncludes(q: URLSearchParams, allowed: Set<string>): Set<string> {
   return include;
 }
 
-function kindOf(url: URL): RequestKind {
+interface WriteIdentifier {
+  id: string;
+  type: string;
+  meta?: { itemId?: string };
+}
+
+/** A write body as it may arrive: checked field by field before use. */
+interface WriteBody {
+  data?: WriteIdentifier[] | { id?: string; type?: string; attributes?: unknown };
+  meta?: { positionBefore?: unknown };
+}
+
+function readBody(req: http.IncomingMessage): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const parts: Buffer[] = [];
+    req.on('data', (c: Buffer) => parts.push(c));
+    req.on('end', () => resolve(Buffer.concat(parts).toString('utf8')));
+    req.on('error', reject);
+  });
+}
+
+function kindOf(method: string, url: URL): RequestKind {
   const path = url.pathname.startsWith(`${ROOT}/`) ? url.pathname.slice(ROOT.length) : url.pathname;
+  if (method !== 'GET') return writeKindOf(method, path);
   if (path === '/users/me') return 'me';
   if (path === '/tracks') return 'tracks';
   if (path === '/userCollectionPlaylists/me/relationships/items') return 'favorites';
@@ -539,7 +795,22 @@ function kindOf(url: URL): RequestKind {
   return 'other';
 }
 
+function writeKindOf(method: string, path: string): RequestKind {
+  if (path === '/playlists' && method === 'POST') return 'createPlaylist';
+  if (/^\/playlists\/[^/]+$/.test(path)) {
+    if (method === 'PATCH') return 'updatePlaylist';
+    if (method === 'DELETE') return 'deletePlaylist';
+  }
+  if (/^\/playlists\/[^/]+\/relationships\/items$/.test(path)) {
+    if (method === 'POST') return 'addItems';
+    if (method === 'DELETE') return 'removeItems';
+    if (method === 'PATCH') return 'moveItems';
+  }
+  return 'other';
+}
+
 function codeOf(status: number): string {
+  if (status === 403) return 'FORBIDDEN';
   if (status === 429) return 'RATE_LIMITED';
   if (status === 401) return 'UNAUTHORIZED';
   if (status === 404) return 'NOT_FOUND';

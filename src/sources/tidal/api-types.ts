@@ -214,6 +214,71 @@ export type IncludedResource =
   | ArtistResource
   | { id: string; type: 'users' | 'videos' | 'artworks' | 'userProfiles'; attributes?: unknown };
 
+// ---------------------------------------------------------------------------------------------- writes
+
+/** Only these two may be set through the API: a PRIVATE playlist cannot be created or set. */
+export type WritableAccessType = 'PUBLIC' | 'UNLISTED';
+
+/** `PlaylistsCreateOperation_Payload` (POST /playlists). */
+export interface PlaylistCreatePayload {
+  data: {
+    type: 'playlists';
+    attributes: { name: string; description?: string; accessType?: WritableAccessType; createdAt?: string };
+  };
+}
+
+/** `PlaylistsUpdateOperation_Payload` (PATCH /playlists/{id}): only the attributes sent change. */
+export interface PlaylistUpdatePayload {
+  data: {
+    id: string;
+    type: 'playlists';
+    attributes: { name?: string; description?: string; accessType?: WritableAccessType };
+  };
+}
+
+/** `Playlists_Create_Single_Resource_Data_Document` (201) and `Playlists_Update_…` (200). */
+export interface PlaylistSingleDocument {
+  data: PlaylistResource;
+  links: Links;
+}
+
+/** One entry of an items write; `meta.itemId` is required on remove and reorder. */
+export interface PlaylistItemWriteIdentifier {
+  id: string;
+  type: 'tracks' | 'videos';
+  meta?: { itemId?: string; addedAt?: string };
+}
+
+/** `PlaylistsItemsRelationshipAddOperation_Payload`: 1–50 entries; without `meta` they are appended. */
+export interface PlaylistItemsAddPayload {
+  data: PlaylistItemWriteIdentifier[];
+  meta?: { positionBefore: string };
+}
+
+/** `PlaylistsItemsRelationshipRemoveOperation_Payload`: 1–50 entries, each with `meta.itemId`. */
+export interface PlaylistItemsRemovePayload {
+  data: (PlaylistItemWriteIdentifier & { meta: { itemId: string } })[];
+}
+
+/** `PlaylistsItemsRelationshipUpdateOperation_Payload`: 1–20 entries moved before `positionBefore`. */
+export interface PlaylistItemsMovePayload {
+  data: (PlaylistItemWriteIdentifier & { meta: { itemId: string } })[];
+  meta: { positionBefore: string };
+}
+
+/** `Playlists_Items_Add_Multi_Relationship_Data_Document`: the new entries, and the ids TIDAL skipped. */
+export interface PlaylistItemsAddDocument {
+  data: PlaylistItemIdentifier[];
+  meta?: { skipped?: { id: string; type: string; reason?: string }[] };
+  links: Links;
+}
+
+/** `Mutation_Response_Document` (DELETE /playlists/{id}, item removes and reorders). */
+export interface MutationDocument {
+  links: Links;
+  meta?: Record<string, unknown>;
+}
+
 // ---------------------------------------------------------------------------------------------- errors
 
 /** `Error_Object` of an `Errors_Document`. */

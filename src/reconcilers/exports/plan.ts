@@ -5,22 +5,15 @@
 
 import path from 'node:path';
 import pkg from '../../../package.json' with { type: 'json' };
-import type { Action, DesiredState, DiskState, Plan, Skipped, StateView } from '../../types.ts';
-import { type Layout, primaryPath } from '../files/layout.ts';
-import { gateRemovals } from '../files/plan.ts';
+import type { Action, DesiredState, Plan, Skipped } from '../../types.ts';
+import { primaryPath } from '../files/layout.ts';
+import { staleRemovals } from '../files/plan.ts';
+import type { PlaylistsObserved } from '../playlists/plan.ts';
 import { hashText } from '../playlists/plan.ts';
 import { type RekordboxTrack, renderRekordboxXml } from '../rekordbox/render.ts';
 
-export interface ExportsObserved {
-  layout: Layout;
-  disk: DiskState;
-  state: StateView;
-  available: ReadonlySet<string>;
-  unsafe?: string;
-  deletionBudget: number;
-}
-
-type Remove = Extract<Action, { type: 'remove' }>;
+/** Exports see what playlist files see: the layout and which tracks have their real file this pass. */
+export type ExportsObserved = PlaylistsObserved;
 
 export function planExports(desired: DesiredState, o: ExportsObserved): Plan {
   const actions: Action[] = [];
@@ -51,14 +44,9 @@ export function planExports(desired: DesiredState, o: ExportsObserved): Plan {
     }
   }
   // An export no longer configured (or moved elsewhere) goes like any other file we made.
-  const removals: Remove[] = [];
-  for (const [p, mine] of o.state.owned) {
-    if (mine.kind !== 'export' || p === rekordbox?.path) continue;
-    const mode = desired.prune.mode === 'delete' ? 'delete' : 'trash';
-    removals.push({ type: 'remove', path: p, kind: 'export', mode, reason: 'export no longer configured' });
-  }
-  const budgeted: DesiredState = { ...desired, prune: { ...desired.prune, maxDeletions: o.deletionBudget } };
-  for (const r of gateRemovals(removals, budgeted, o, skipped)) actions.push(r);
+  const wanted = new Set(rekordbox ? [rekordbox.path] : []);
+  for (const r of staleRemovals('export', wanted, 'export no longer configured', desired, o, skipped))
+    actions.push(r);
   return { target: 'exports', actions, skipped };
 }
 

@@ -452,6 +452,33 @@ export function gateRemovals(
 }
 
 /**
+ * The owned files of one kind (playlist files, exports) that are no longer wanted, as removals that
+ * prune.mode, the remaining deletion budget and an unsafe listing allow; the rest are reported.
+ */
+export function staleRemovals(
+  kind: 'playlistFile' | 'export',
+  wanted: ReadonlySet<string>,
+  reason: string,
+  desired: DesiredState,
+  o: { unsafe?: string; disk: DiskState; state: StateView; deletionBudget: number },
+  skipped: Skipped[],
+): Remove[] {
+  const removals: Remove[] = [];
+  for (const [p, mine] of o.state.owned) {
+    if (mine.kind !== kind || wanted.has(p)) continue;
+    removals.push({
+      type: 'remove',
+      path: p,
+      kind,
+      mode: desired.prune.mode === 'delete' ? 'delete' : 'trash',
+      reason,
+    });
+  }
+  const budgeted: DesiredState = { ...desired, prune: { ...desired.prune, maxDeletions: o.deletionBudget } };
+  return gateRemovals(removals, budgeted, o, skipped);
+}
+
+/**
  * Orders moves so that each destination is free when its move runs: a move waits for the move that
  * vacates its destination; a cycle (files swapping names) is broken by parking one file in staging.
  */

@@ -4,18 +4,9 @@
 
 import { createHash } from 'node:crypto';
 import path from 'node:path';
-import type {
-  Action,
-  DesiredState,
-  DiskState,
-  OwnedEntry,
-  Plan,
-  Skipped,
-  StateView,
-  Track,
-} from '../../types.ts';
+import type { Action, DesiredState, DiskState, Plan, Skipped, StateView, Track } from '../../types.ts';
 import { isShortRead, type LaidOutPlaylist, type Layout } from '../files/layout.ts';
-import { gateRemovals } from '../files/plan.ts';
+import { staleRemovals } from '../files/plan.ts';
 
 export interface PlaylistsObserved {
   layout: Layout;
@@ -27,8 +18,6 @@ export interface PlaylistsObserved {
   /** Content removals prune.maxDeletions still allows this run. */
   deletionBudget: number;
 }
-
-type Remove = Extract<Action, { type: 'remove' }>;
 
 export function renderM3u8(p: LaidOutPlaylist, layout: Layout, available: ReadonlySet<string>): string {
   const lines = ['#EXTM3U', `#PLAYLIST:${oneLine(p.name)}`];
@@ -89,24 +78,10 @@ export function planPlaylists(desired: DesiredState, o: PlaylistsObserved): Plan
     actions.push({ type: 'writeFile', path: p.playlistFile, content, hash, playlistId: p.id });
   }
 
-  const removals: Remove[] = [];
-  for (const [p, mine] of o.state.owned) {
-    if (mine.kind !== 'playlistFile' || wanted.has(p)) continue;
-    removals.push(staleRemoval(p, mine, desired));
+  for (const r of staleRemovals('playlistFile', wanted, 'playlist no longer mirrored', desired, o, skipped)) {
+    actions.push(r);
   }
-  const budgeted: DesiredState = { ...desired, prune: { ...desired.prune, maxDeletions: o.deletionBudget } };
-  for (const r of gateRemovals(removals, budgeted, o, skipped)) actions.push(r);
   return { target: 'playlists', actions, skipped };
-}
-
-function staleRemoval(p: string, mine: OwnedEntry, desired: DesiredState): Remove {
-  return {
-    type: 'remove',
-    path: p,
-    kind: mine.kind,
-    mode: desired.prune.mode === 'trash' ? 'trash' : 'delete',
-    reason: 'playlist no longer mirrored',
-  };
 }
 
 function oneLine(s: string): string {

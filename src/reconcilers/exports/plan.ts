@@ -8,8 +8,8 @@ import pkg from '../../../package.json' with { type: 'json' };
 import type { Action, DesiredState, Plan, Skipped } from '../../types.ts';
 import { primaryPath } from '../files/layout.ts';
 import { staleRemovals } from '../files/plan.ts';
+import { planOwnedText } from '../owned-text.ts';
 import type { PlaylistsObserved } from '../playlists/plan.ts';
-import { hashText } from '../playlists/plan.ts';
 import { type RekordboxTrack, renderRekordboxXml } from '../rekordbox/render.ts';
 
 /** Exports see what playlist files see: the layout and which tracks have their real file this pass. */
@@ -21,27 +21,12 @@ export function planExports(desired: DesiredState, o: ExportsObserved): Plan {
   const rekordbox = desired.exports?.rekordbox;
   if (rekordbox) {
     const content = renderRekordboxXml(rekordboxInput(desired, o, rekordbox.folder));
-    const hash = hashText(content);
-    const d = o.disk.get(rekordbox.path);
-    const mine = o.state.owned.get(rekordbox.path);
-    if (d && !mine) {
-      skipped.push({
-        code: 'foreign',
-        path: rekordbox.path,
-        reason: 'a file cratesync does not own is in the way',
-      });
-    } else if (
-      !(d?.type === 'file' && mine?.kind === 'export' && mine.hash === hash && mine.size === d.size)
-    ) {
-      actions.push({
-        type: 'writeFile',
-        path: rekordbox.path,
-        content,
-        hash,
-        playlistId: '',
-        kind: 'export',
-      });
-    }
+    const write = planOwnedText(
+      { path: rekordbox.path, content, kind: 'export', playlistId: '' },
+      o,
+      skipped,
+    );
+    if (write) actions.push(write);
   }
   // An export no longer configured (or moved elsewhere) goes like any other file we made.
   const wanted = new Set(rekordbox ? [rekordbox.path] : []);

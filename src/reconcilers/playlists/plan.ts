@@ -7,6 +7,7 @@ import path from 'node:path';
 import type { Action, DesiredState, DiskState, Plan, Skipped, StateView, Track } from '../../types.ts';
 import { isShortRead, type LaidOutPlaylist, type Layout } from '../files/layout.ts';
 import { staleRemovals } from '../files/plan.ts';
+import { planOwnedText } from '../owned-text.ts';
 
 export interface PlaylistsObserved {
   layout: Layout;
@@ -61,21 +62,12 @@ export function planPlaylists(desired: DesiredState, o: PlaylistsObserved): Plan
       continue;
     }
     const content = renderM3u8(p, o.layout, o.available);
-    const hash = hashText(content);
-    const d = o.disk.get(p.playlistFile);
-    const mine = o.state.owned.get(p.playlistFile);
-    if (d && !mine) {
-      skipped.push({
-        code: 'foreign',
-        path: p.playlistFile,
-        playlistId: p.id,
-        reason: 'a file cratesync does not own is in the way',
-      });
-      continue;
-    }
-    if (d?.type === 'file' && mine?.kind === 'playlistFile' && mine.hash === hash && mine.size === d.size)
-      continue;
-    actions.push({ type: 'writeFile', path: p.playlistFile, content, hash, playlistId: p.id });
+    const write = planOwnedText(
+      { path: p.playlistFile, content, kind: 'playlistFile', playlistId: p.id },
+      o,
+      skipped,
+    );
+    if (write) actions.push(write);
   }
 
   for (const r of staleRemovals('playlistFile', wanted, 'playlist no longer mirrored', desired, o, skipped)) {

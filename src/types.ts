@@ -4,6 +4,7 @@
 
 import type { ChildPlaylist } from './desired/filters/types.ts';
 import type { ObservationCache, PlaylistEntry, SourceStats } from './sources/tidal/ports.ts';
+import type { Edit } from './sources/tidal/push/diff.ts';
 
 export type { ChildPlaylist, ObservationCache, PlaylistEntry, SourceStats };
 
@@ -118,6 +119,32 @@ export interface Source {
    * that cannot promise that leave this out.
    */
   fingerprint?(signal: AbortSignal): Promise<string>;
+  /** Where child playlists with `push:` are written, when the source takes writes (TIDAL). */
+  readonly remote?: RemoteTarget;
+}
+
+/** The remote entries of a pushed playlist, one per occurrence, as the push diff needs them. */
+export interface RemoteEntry {
+  itemId: string;
+  trackId: string;
+}
+
+/**
+ * Writes to the source's own playlists, for `push:`. Every call is one request carrying the given
+ * Idempotency-Key. Deciding what may be written (ownership) is the planner's and the executor's business.
+ */
+export interface RemoteTarget {
+  readonly provider: 'tidal';
+  create(p: { name: string; description: string }, key: string, signal: AbortSignal): Promise<string>;
+  rename(playlistId: string, name: string, key: string, signal: AbortSignal): Promise<void>;
+  /** Returns the entries an add created (in order) and the track ids it left out. */
+  edit(
+    playlistId: string,
+    edit: Edit,
+    key: string,
+    signal: AbortSignal,
+  ): Promise<{ added: RemoteEntry[]; skipped: string[] }>;
+  remove(playlistId: string, key: string, signal: AbortSignal): Promise<void>;
 }
 
 // ---------------------------------------------------------------------------------------------- downloader
@@ -193,16 +220,28 @@ export interface PlaylistState {
   itemCount: number;
 }
 
+/** A remote playlist cratesync created for a child with `push:`; only these are ever changed or deleted. */
+export interface RemotePlaylistState {
+  /** The child it belongs to (its name in library.yaml). */
+  child: string;
+  provider: 'tidal';
+  playlistId: string;
+  /** A hash of the child's rules without its name: a child renamed in library.yaml keeps its playlist. */
+  rulesHash: string;
+}
+
 /** What the planner needs from the state DB, loaded once per pass. */
 export interface StateView {
   owned: Map<string, OwnedEntry>;
   tracks: Map<string, TrackState>;
   playlists: Map<string, PlaylistState>;
+  /** By child name. */
+  remote: Map<string, RemotePlaylistState>;
 }
 
 // ---------------------------------------------------------------------------------------------- plan
 
-export type TargetName = 'files' | 'playlists' | 'exports';
+export type TargetName = 'files' | 'playlists' | 'exports' | 'tidal';
 
 export type Action =
   | { type: 'mkdir'; path: string; playlistId: string }
@@ -235,7 +274,33 @@ export type Action =
       reason: string;
       /** Clears the way for a move or link in the same pass, so it runs before them instead of last. */
       evict?: boolean;
-    };
+    }
+  | RemoteAction;
+
+/** Changes to playlists on the source (`push: tidal`); see reconcilers/tidal/. */
+export type RemoteAction =
+  | {
+      type: 'remote.create';
+      child: string;
+      name: string;
+      description: string;
+      rulesHash: string;
+      /** Why a child that was pushed before needs a new playlist (it is gone on TIDAL). */
+      reason?: string;
+    }
+  | {
+      type: 'remote.rename';
+      playlistId: string;
+      child: string;
+      name: string;
+      rulesHash: string;
+      /** The child name the playlist was recorded under, when the child itself was renamed. */
+      previousChild?: string;
+    }
+  | { type: 'remote.edit'; playlistId: string; child: string; step: number; edit: Edit }
+  | { type: 'remote.delete'; playlistId: string; child: string; reason: string }
+  /** Forgets a record whose playlist is gone from TIDAL (or no longer ours): no request is made. */
+  | { type: 'remote.forget'; playlistId: string; child: string; reason: string };
 
 export type ActionType = Action['type'];
 
@@ -247,7 +312,8 @@ export type SkipCode =
   | 'unsafe-source'
   | 'backoff'
   | 'missing-track'
-  | 'not-empty';
+  | 'not-empty'
+  | 'not-managed';
 
 export interface Skipped {
   code: SkipCode;
@@ -255,6 +321,8 @@ export interface Skipped {
   path?: string;
   trackId?: string;
   playlistId?: string;
+  /** The child playlist a push skip is about. */
+  child?: string;
 }
 
 export interface Plan<A extends Action = Action> {

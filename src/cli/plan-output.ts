@@ -1,12 +1,16 @@
 // How a plan reads: `plan --json` data for scripts, and a Terraform-like listing for people.
 
+import { type ChildChange, unchanged } from '../controller/child-changes.ts';
 import type { PassResult } from '../controller/pass.ts';
+import type { Edit } from '../sources/tidal/push/diff.ts';
 import type { Action, Skipped } from '../types.ts';
 import { bold, dim, green, red, yellow } from './output.ts';
 
 export interface PlanJson {
   actions: Action[];
   skipped: Skipped[];
+  /** Per child playlist: what changes on disk and on TIDAL. */
+  children: ChildChange[];
   summary: {
     actions: number;
     byType: Record<string, number>;
@@ -25,6 +29,7 @@ export function planJson(pass: PassResult): PlanJson {
       a.type === 'writeFile' ? { ...a, content: `${a.content.split('\n').length - 1} lines` } : a,
     ),
     skipped,
+    children: pass.children,
     summary: {
       actions: pass.actions.length,
       byType: countBy(pass.actions, (a) => (a.type === 'remove' && a.evict ? 'evict' : a.type)),
@@ -44,6 +49,11 @@ const SYMBOL: Record<string, (s: string) => string> = {
   move: (s) => yellow(`~ ${s}`),
   relink: (s) => yellow(`~ ${s}`),
   remove: (s) => red(`- ${s}`),
+  'remote.create': (s) => green(`+ ${s}`),
+  'remote.rename': (s) => yellow(`~ ${s}`),
+  'remote.edit': (s) => yellow(`~ ${s}`),
+  'remote.delete': (s) => red(`- ${s}`),
+  'remote.forget': (s) => dim(`  ${s}`),
 };
 
 export function describeAction(a: Action): string {
@@ -64,7 +74,49 @@ export function describeAction(a: Action): string {
       return `write    ${a.path}`;
     case 'remove':
       return `${a.mode === 'trash' ? 'trash ' : 'delete'}   ${a.path}  (${a.reason})`;
+    case 'remote.create':
+      return `TIDAL    create playlist "${a.name}"${a.reason ? `  (${a.reason})` : ''}`;
+    case 'remote.rename':
+      return `TIDAL    rename playlist of "${a.previousChild ?? a.child}" to "${a.name}"`;
+    case 'remote.edit':
+      return `TIDAL    ${describeEdit(a.edit)} in "${a.child}"`;
+    case 'remote.delete':
+      return `TIDAL    delete playlist of "${a.child}"  (${a.reason})`;
+    case 'remote.forget':
+      return `TIDAL    forget playlist of "${a.child}"  (${a.reason})`;
   }
+}
+
+function describeEdit(e: Edit): string {
+  if (e.op === 'add') return `add ${e.trackIds.length} track(s)${e.positionBefore ? '' : ' at the end'}`;
+  if (e.op === 'delete') return `remove ${e.items.length} entr${e.items.length === 1 ? 'y' : 'ies'}`;
+  return `move ${e.items.length} entr${e.items.length === 1 ? 'y' : 'ies'}`;
+}
+
+/** One line per child playlist that changes: links on disk, its .m3u8, and its TIDAL playlist. */
+function childLines(children: readonly ChildChange[]): string[] {
+  const lines: string[] = [];
+  for (const c of children) {
+    if (unchanged(c)) continue;
+    const parts: string[] = [];
+    const d = c.disk;
+    if (d.added.length > 0 || d.removed.length > 0)
+      parts.push(`disk +${d.added.length} −${d.removed.length}`);
+    else if (d.playlistFile) parts.push('disk: playlist file rewritten');
+    const t = c.tidal;
+    if (t?.held !== undefined) parts.push(`TIDAL held: ${t.held}`);
+    else if (t?.delete) parts.push('TIDAL: playlist deleted');
+    else if (t && t.requests > 0) {
+      const what = [
+        ...(t.create ? ['create'] : []),
+        ...(t.rename !== undefined ? [`rename to "${t.rename}"`] : []),
+        `+${t.added.length} −${t.removed.length} moved ${t.moved.length}`,
+      ];
+      parts.push(`TIDAL: ${what.join(', ')} (${t.requests} request${t.requests === 1 ? '' : 's'})`);
+    }
+    lines.push(`  ${c.name} (${c.matched} tracks): ${parts.join('; ')}`);
+  }
+  return lines;
 }
 
 export function printPlan(pass: PassResult, opts: { limit: number }): void {
@@ -77,9 +129,12 @@ export function printPlan(pass: PassResult, opts: { limit: number }): void {
   const skipped = pass.plans.flatMap((p) => p.skipped);
   if (skipped.length > 0) {
     out.push('', bold('Held back:'));
-    for (const s of skipped.slice(0, 20)) out.push(`  ${dim('!')} ${s.path ?? s.trackId ?? ''}: ${s.reason}`);
+    for (const s of skipped.slice(0, 20))
+      out.push(`  ${dim('!')} ${s.path ?? s.trackId ?? s.child ?? ''}: ${s.reason}`);
     if (skipped.length > 20) out.push(dim(`  … and ${skipped.length - 20} more`));
   }
+  const children = childLines(pass.children);
+  if (children.length > 0) out.push('', bold('Child playlists:'), ...children);
   if (pass.unsafe) out.push('', yellow(`Nothing will be moved or removed: ${pass.unsafe}.`));
   const summary = planJson(pass).summary;
   const parts = Object.entries(summary.byType).map(([t, n]) => `${n} ${t}`);

@@ -4,7 +4,7 @@ import path from 'node:path';
 import { paths } from '../controller/reconcile.ts';
 import { nodeFsPort } from '../io/fs.ts';
 import { displayName } from '../reconcilers/playlists/plan.ts';
-import { dedupeReport, playlistReport, statusReport } from '../state/reports.ts';
+import { type ChildReport, dedupeReport, playlistReport, statusReport } from '../state/reports.ts';
 import { openStore, type Store } from '../state/store.ts';
 import { bold, dim, formatBytes, green, printJson, red, yellow } from './output.ts';
 import { type GlobalFlags, loadLibrary } from './runtime.ts';
@@ -118,6 +118,7 @@ export async function runInspect(flags: GlobalFlags & { playlist: string }): Pro
       );
     }
   }
+  if (report.child) lines.push(...childLines(report.child));
   if (report.recentChanges.length > 0) {
     lines.push('', bold('Recent changes'));
     for (const ch of report.recentChanges)
@@ -127,6 +128,22 @@ export async function runInspect(flags: GlobalFlags & { playlist: string }): Pro
   }
   process.stdout.write(`${lines.join('\n')}\n`);
   return 0;
+}
+
+/** A child playlist's TIDAL playlist and its history: tracks matched, links, requests, errors per run. */
+function childLines(child: ChildReport): string[] {
+  const lines = ['', bold('Child playlist')];
+  if (child.remoteId !== undefined)
+    lines.push(`  TIDAL       playlist ${child.remoteId} (kept in sync by cratesync)`);
+  for (const r of child.runs.slice(0, 10)) {
+    const parts = [`${r.matched} matched`];
+    if (r.linksAdded || r.linksRemoved) parts.push(`links +${r.linksAdded} −${r.linksRemoved}`);
+    if (r.requests !== undefined) parts.push(`${r.requests} TIDAL write(s)`);
+    if (r.held) parts.push(`held: ${r.held}`);
+    if (r.errors.length > 0) parts.push(red(`${r.errors.length} error(s): ${r.errors[0]}`));
+    lines.push(`  run #${r.runId} ${dim(r.startedAt)} ${r.status}: ${parts.join(', ')}`);
+  }
+  return lines;
 }
 
 /** Source traffic of a run, when the source is remote (TIDAL): requests, cache hits, 429s. */

@@ -8,8 +8,10 @@ import { computeLayout, type Layout, primaryPath } from '../reconcilers/files/la
 import { statInto, walkDisk } from '../reconcilers/files/observe-disk.ts';
 import { planFiles } from '../reconcilers/files/plan.ts';
 import { planPlaylists } from '../reconcilers/playlists/plan.ts';
+import { planTidalPush } from '../reconcilers/tidal/plan.ts';
 import type { Store } from '../state/store.ts';
 import type { Action, Catalog, DesiredState, DiskState, Plan, StateView } from '../types.ts';
+import { type ChildChange, childChanges } from './child-changes.ts';
 import { unsafeListing } from './safety.ts';
 
 export const STAGING = '.cratesync/staging';
@@ -31,6 +33,8 @@ export interface PassResult {
   figures: LibraryFigures;
   /** True when the converged shortcut answered without observing (controller/shortcut.ts). */
   shortcut?: boolean;
+  /** Per child playlist: what this pass changes on disk and on TIDAL. */
+  children: ChildChange[];
 }
 
 /** A full pass also keeps what it observed. */
@@ -87,7 +91,20 @@ export function planPass(
       deletionBudget - contentRemovals - countContentRemovals(playlists.actions, disk),
     ),
   });
-  const plans = [files, playlists, exports];
+  const tidal = planTidalPush(desired, {
+    catalog,
+    layout,
+    state,
+    unsafe,
+    deletionBudget: Math.max(
+      0,
+      deletionBudget -
+        contentRemovals -
+        countContentRemovals(playlists.actions, disk) -
+        countContentRemovals(exports.actions, disk),
+    ),
+  });
+  const plans = [files, playlists, exports, tidal];
   return {
     state,
     disk,
@@ -96,6 +113,7 @@ export function planPass(
     actions: mergePlans(plans),
     unsafe,
     figures: libraryFigures(layout, state),
+    children: childChanges(desired, layout, plans),
   };
 }
 
@@ -120,13 +138,14 @@ export function exportPaths(desired: DesiredState, state: StateView): string[] {
   return [...out];
 }
 
-/** Removals that count against prune.maxDeletions: real content that exists. */
+/** Removals that count against prune.maxDeletions: real content that exists, and pushed playlists. */
 export function countContentRemovals(actions: readonly Action[], disk?: DiskState): number {
   return actions.filter(
     (a) =>
-      a.type === 'remove' &&
-      (a.kind === 'primary' || a.kind === 'copy' || a.kind === 'playlistFile' || a.kind === 'export') &&
-      (!disk || disk.has(a.path)),
+      a.type === 'remote.delete' ||
+      (a.type === 'remove' &&
+        (a.kind === 'primary' || a.kind === 'copy' || a.kind === 'playlistFile' || a.kind === 'export') &&
+        (!disk || disk.has(a.path))),
   ).length;
 }
 

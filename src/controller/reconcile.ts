@@ -169,7 +169,9 @@ async function runPasses(
   const outcomes: Outcome[] = [];
   // Tracks get their rows (and stable ids, which the Rekordbox export uses) before the first plan.
   store.upsertTracks(
-    mirroredTracks(desired, catalog).map((track) => ({ track, metaHash: metaHash(track) })),
+    mirroredTracks(desired, catalog, new Set([...store.loadRemote().values()].map((r) => r.playlistId))).map(
+      (track) => ({ track, metaHash: metaHash(track) }),
+    ),
     new Date(deps.now()).toISOString(),
   );
   let pass = observeAndPlan(desired, catalog, passOpts);
@@ -179,6 +181,7 @@ async function runPasses(
     actions: pass.actions,
     unsafe: pass.unsafe,
     figures: pass.figures,
+    children: pass.children,
   };
   if (deps.source.incremental) {
     const fetched = [...pass.layout.tracks.keys()].filter((id) => !run.cache?.served.has(id));
@@ -189,6 +192,7 @@ async function runPasses(
   // About to change the library: the last convergence record no longer describes it.
   if (pass.actions.length > 0) store.clearConvergence();
   const scratch = newScratch();
+  const { libraryId } = store.libraryIdentity();
   for (let n = 1; n <= maxPasses && pass.actions.length > 0; n++) {
     const ctx: ApplyContext = {
       fs: deps.fs,
@@ -209,6 +213,9 @@ async function runPasses(
         retryDelayMs: opts.retryDelayMs ?? 500,
       },
       scratch,
+      remote: deps.source.remote,
+      catalog,
+      pushGeneration: `${libraryId}:${eventId}:${n}`,
     };
     let applied: Outcome[];
     try {
@@ -290,9 +297,9 @@ function cacheFor(desired: DesiredState, deps: Deps, store: Store, refresh: bool
 }
 
 /** The tracks of the mirrored playlists (children only ever take from those). */
-function mirroredTracks(desired: DesiredState, catalog: Catalog): Track[] {
+function mirroredTracks(desired: DesiredState, catalog: Catalog, pushed: ReadonlySet<string>): Track[] {
   const ids = new Set<string>();
-  for (const { playlist } of selectPlaylists(desired.playlists, catalog).selected)
+  for (const { playlist } of selectPlaylists(desired.playlists, catalog, pushed).selected)
     for (const id of playlist.items) ids.add(id);
   return [...ids].flatMap((id) => catalog.tracks.get(id) ?? []);
 }

@@ -6,6 +6,7 @@ import { primaryPath } from '../reconcilers/files/layout.ts';
 import { hashText } from '../reconcilers/playlists/plan.ts';
 import type { PlaylistRecord, Store } from '../state/store.ts';
 import type { Catalog, DesiredState, Outcome, SourceStats } from '../types.ts';
+import { childHistory, pushedRules } from './child-history.ts';
 import type { Pass } from './pass.ts';
 import type { RunSummary } from './summary.ts';
 
@@ -88,6 +89,9 @@ export function recordRun(
   store.pruneHistory(KEEP_RUNS);
   store.forgetTracks(new Set(layout.tracks.keys()));
   const s = r.summary;
+  store.refreshRemoteRules(pushedRules(r.desired), now);
+  const remoteIds = new Map([...store.loadRemote().values()].map((x) => [x.child, x.playlistId]));
+  const skipped = r.pass.plans.flatMap((p) => p.skipped);
   store.finishEvent(r.eventId, {
     status: r.status,
     finishedAt: now,
@@ -108,6 +112,7 @@ export function recordRun(
       errors: undefined,
       operationsNotKept: Math.max(0, r.outcomes.length - MAX_OPERATIONS_PER_RUN),
     },
+    details: { children: childHistory(r.desired, layout, r.outcomes, skipped, remoteIds) },
     errors: s.errors,
     error: r.error ?? (s.failed > 0 ? `${s.failed} action(s) failed` : undefined),
   });

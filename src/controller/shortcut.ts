@@ -17,7 +17,7 @@ import type { Deps } from './reconcile.ts';
  * Bump when a change to planning could turn a converged library into one with work to do. The package
  * version is part of the fingerprint too, so every upgrade of cratesync looks at everything once.
  */
-export const PLANNER_VERSION = 1;
+export const PLANNER_VERSION = 2;
 
 export async function runFingerprint(
   desired: DesiredState,
@@ -93,6 +93,7 @@ export function shortcutPass(rec: ConvergenceRecord): PassResult {
     actions: [],
     figures: rec.figures,
     shortcut: true,
+    children: [],
   };
 }
 

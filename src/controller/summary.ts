@@ -18,6 +18,8 @@ export interface RunSummary {
   trashed: number;
   playlistFiles: number;
   exportsWritten: number;
+  /** Write requests made to TIDAL for `push:` children (creates, renames, edits, deletes). */
+  remoteWrites: number;
   folders: number;
   /** Deliberately not done, by reason, as of the last pass. */
   held: Partial<Record<SkipCode, number>>;
@@ -47,6 +49,7 @@ export function summarize(first: PassResult, outcomes: readonly Outcome[], last:
     trashed: 0,
     playlistFiles: 0,
     exportsWritten: 0,
+    remoteWrites: 0,
     folders: 0,
     held: {},
     remaining: outcomes.length === 0 ? last.actions.length : countRemaining(last, outcomes),
@@ -82,7 +85,7 @@ export function summarize(first: PassResult, outcomes: readonly Outcome[], last:
     else if (a.type === 'remove') {
       s.removed++;
       if (a.mode === 'trash' && a.kind !== 'symlink') s.trashed++;
-    }
+    } else if (a.type.startsWith('remote.') && a.type !== 'remote.forget') s.remoteWrites++;
   }
   for (const plan of last.plans) for (const k of plan.skipped) s.held[k.code] = (s.held[k.code] ?? 0) + 1;
   return s;
@@ -99,9 +102,8 @@ function countRemaining(last: PassResult, outcomes: readonly Outcome[]): number 
 
 function label(o: Outcome): string {
   const a = o.action;
-  return a.type === 'download'
-    ? `download ${a.trackId}`
-    : a.type === 'move'
-      ? `move ${a.from}`
-      : `${a.type} ${a.path}`;
+  if (a.type === 'download') return `download ${a.trackId}`;
+  if (a.type === 'move') return `move ${a.from}`;
+  if ('child' in a) return `${a.type} (child "${a.child}")`;
+  return `${a.type} ${a.path}`;
 }

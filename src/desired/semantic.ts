@@ -5,7 +5,22 @@ import type { RawLibrary } from './normalize.ts';
 import type { PathIssue } from './positions.ts';
 
 export function semanticIssues(raw: RawLibrary): PathIssue[] {
-  return [...selectorIssues(raw), ...sourceIssues(raw), ...downloadIssues(raw)];
+  return [...selectorIssues(raw), ...sourceIssues(raw), ...downloadIssues(raw), ...pushIssues(raw)];
+}
+
+/** `push: tidal` writes to the source's own playlists, so it needs TIDAL as the source. */
+function pushIssues(raw: RawLibrary): PathIssue[] {
+  if (raw.source.provider === 'tidal') return [];
+  return (raw.children ?? []).flatMap((c, i) =>
+    c.push === undefined
+      ? []
+      : [
+          {
+            path: ['children', i, 'push'],
+            message: `children[${i}].push: "${c.push}" needs source.provider: tidal (the source is "${raw.source.provider}")`,
+          },
+        ],
+  );
 }
 
 function selectorIssues(raw: RawLibrary): PathIssue[] {

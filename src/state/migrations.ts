@@ -141,4 +141,24 @@ export const migrations: readonly string[] = [
     recorded_at TEXT NOT NULL
   );
   `,
+  // 3: child playlists pushed to TIDAL (the only remote playlists cratesync may change or delete), this
+  // library's own id (it keeps two libraries' Idempotency-Keys apart), and a JSON detail per run (per child).
+  `
+  CREATE TABLE remote_playlists (
+    child_name TEXT PRIMARY KEY,
+    provider TEXT NOT NULL CHECK (provider IN ('tidal')),
+    remote_id TEXT NOT NULL UNIQUE,
+    rules_hash TEXT NOT NULL,
+    created_at TEXT NOT NULL,
+    updated_at TEXT NOT NULL
+  );
+  CREATE TABLE library (
+    id INTEGER PRIMARY KEY CHECK (id = 1),
+    library_id TEXT NOT NULL,
+    -- Counts acknowledged playlist creations, so a create retried after a crash reuses its key and a later one does not.
+    remote_creates INTEGER NOT NULL DEFAULT 0
+  );
+  INSERT INTO library (id, library_id) VALUES (1, lower(hex(randomblob(16))));
+  ALTER TABLE sync_events ADD COLUMN details TEXT;
+  `,
 ];

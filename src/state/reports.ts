@@ -176,6 +176,40 @@ export interface PlaylistReport {
     downloadError?: string;
   }[];
   recentChanges: { runId: number; type: string; path?: string; status: string; error?: string }[];
+  /** For a child playlist: its TIDAL playlist and what the last runs did for it. */
+  child?: ChildReport;
+}
+
+export interface ChildReport {
+  /** The TIDAL playlist cratesync keeps for it (`push: tidal`). */
+  remoteId?: string;
+  runs: {
+    runId: number;
+    startedAt: string;
+    status: string;
+    matched: number;
+    linksAdded: number;
+    linksRemoved: number;
+    requests?: number;
+    held?: string;
+    errors: string[];
+  }[];
+}
+
+/** Runs whose details mention the child, newest first (sync_events.details.children, see child-history.ts). */
+function childReport(store: Store, name: string, limit = 20): ChildReport {
+  const remote = store.query('SELECT remote_id FROM remote_playlists WHERE child_name = ?', [name])[0];
+  const runs: ChildReport['runs'] = [];
+  for (const [id, startedAt, status, details] of store.query(
+    `SELECT id, started_at, status, details FROM sync_events WHERE details IS NOT NULL ORDER BY id DESC LIMIT 1000`,
+  )) {
+    const entry = (JSON.parse(String(details)) as { children?: Record<string, ChildReport['runs'][number]> })
+      .children?.[name];
+    if (!entry) continue;
+    runs.push({ ...entry, runId: n(id), startedAt: String(startedAt), status: String(status) });
+    if (runs.length >= limit) break;
+  }
+  return { ...(remote ? { remoteId: String(remote[0]) } : {}), runs };
 }
 
 /** A playlist by source id, exact local name, or case-insensitive name; undefined when none matches. */
@@ -259,6 +293,7 @@ export function playlistReport(
     },
     entries,
     recentChanges,
+    ...(String(p[0]).startsWith('child:') ? { child: childReport(store, String(p[0]).slice(6)) } : {}),
   };
 }
 

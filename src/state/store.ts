@@ -10,6 +10,7 @@ import type {
   OwnedEntry,
   OwnedKind,
   PlaylistEntry,
+  RemotePlaylistState,
   Skipped,
   SourcePlaylist,
   StateView,
@@ -50,6 +51,8 @@ export interface EventFields {
   cacheHits?: number;
   throttled?: number;
   counts?: unknown;
+  /** Per-target detail of the run (e.g. each child playlist), as JSON. */
+  details?: unknown;
   errors?: string[];
   error?: string;
 }
@@ -171,6 +174,23 @@ function wrapStore(file: DbFile) {
     }
   }
 
+  /** The remote playlists we created, by child name. */
+  function loadRemote(): Map<string, RemotePlaylistState> {
+    const remote = new Map<string, RemotePlaylistState>();
+    for (const [child, provider, id, rules] of rows(
+      db,
+      'SELECT child_name, provider, remote_id, rules_hash FROM remote_playlists',
+    )) {
+      remote.set(String(child), {
+        child: String(child),
+        provider: String(provider) as 'tidal',
+        playlistId: String(id),
+        rulesHash: String(rules),
+      });
+    }
+    return remote;
+  }
+
   return {
     file: file.file,
     /**
@@ -236,7 +256,60 @@ function wrapStore(file: DbFile) {
       )) {
         playlists.set(String(id), { name: String(name), folder: str(folder), itemCount: Number(count) });
       }
-      return { owned, tracks, playlists };
+      return { owned, tracks, playlists, remote: loadRemote() };
+    },
+
+    loadRemote,
+
+    // ------------------------------------------------------------------------------------ pushed playlists
+
+    /** Records (or moves to another child name) a remote playlist we created. */
+    putRemote(rec: RemotePlaylistState, now: string): void {
+      write('DELETE FROM remote_playlists WHERE remote_id = ? AND child_name <> ?', [
+        rec.playlistId,
+        rec.child,
+      ]);
+      write(
+        `INSERT INTO remote_playlists (child_name, provider, remote_id, rules_hash, created_at, updated_at)
+         VALUES (?, ?, ?, ?, ?, ?)
+         ON CONFLICT(child_name) DO UPDATE SET provider = excluded.provider, remote_id = excluded.remote_id,
+           rules_hash = excluded.rules_hash, updated_at = excluded.updated_at`,
+        [rec.child, rec.provider, rec.playlistId, rec.rulesHash, now, now],
+      );
+    },
+
+    isRemoteRecorded(playlistId: string): boolean {
+      return rows(db, 'SELECT 1 FROM remote_playlists WHERE remote_id = ?', [playlistId]).length > 0;
+    },
+
+    dropRemote(child: string): void {
+      write('DELETE FROM remote_playlists WHERE child_name = ?', [child]);
+    },
+
+    /** Keeps each pushed child's rules hash current, so a later rename of the child is recognised. */
+    refreshRemoteRules(rulesByChild: ReadonlyMap<string, string>, now: string): void {
+      for (const [child, rules] of rulesByChild) {
+        if (
+          rows(db, 'SELECT 1 FROM remote_playlists WHERE child_name = ? AND rules_hash <> ?', [child, rules])
+            .length === 0
+        )
+          continue;
+        write('UPDATE remote_playlists SET rules_hash = ?, updated_at = ? WHERE child_name = ?', [
+          rules,
+          now,
+          child,
+        ]);
+      }
+    },
+
+    /** This library's id and how many remote playlists it has created so far (see migration 3). */
+    libraryIdentity(): { libraryId: string; remoteCreates: number } {
+      const r = rows(db, 'SELECT library_id, remote_creates FROM library WHERE id = 1')[0]!;
+      return { libraryId: String(r[0]), remoteCreates: Number(r[1]) };
+    },
+
+    countRemoteCreate(): void {
+      write('UPDATE library SET remote_creates = remote_creates + 1 WHERE id = 1');
     },
 
     // ------------------------------------------------------------------------------------ ownership
@@ -471,7 +544,7 @@ function wrapStore(file: DbFile) {
         `UPDATE sync_events SET status = ?, finished_at = ?, actions_planned = ?, actions_applied = ?,
            actions_failed = ?, actions_skipped = ?, downloads = ?, links_created = ?, files_moved = ?,
            files_removed = ?, bytes_downloaded = ?, api_requests = ?, cache_hits = ?, throttled = ?, counts = ?,
-           errors = ?, error = ?
+           details = ?, errors = ?, error = ?
          WHERE id = ?`,
         [
           f.status,
@@ -489,6 +562,7 @@ function wrapStore(file: DbFile) {
           f.cacheHits ?? 0,
           f.throttled ?? 0,
           f.counts === undefined ? null : JSON.stringify(f.counts),
+          f.details === undefined ? null : JSON.stringify(f.details),
           f.errors && f.errors.length > 0 ? JSON.stringify(f.errors.slice(0, 100)) : null,
           f.error ?? null,
           id,

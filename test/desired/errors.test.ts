@@ -51,6 +51,13 @@ describe('library.yaml errors', () => {
     ]);
   });
 
+  it('refuses push: tidal when the source is not TIDAL', () => {
+    const text = `${HEAD}children:\n  - name: Warm-up\n    from: [A]\n    push: tidal\n`;
+    expect(problems(text)).toEqual([
+      'library.yaml:9:11: children[0].push: "tidal" needs source.provider: tidal (the source is "demo")',
+    ]);
+  });
+
   it('rejects a match that is not a regular expression', () => {
     const text = `${HEAD.replace('playlists: []\n', '')}playlists:\n  - select: owned\n    match: "(DJ"\n`;
     expect(problems(text)).toEqual([

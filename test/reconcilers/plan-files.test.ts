@@ -33,6 +33,7 @@ function world(
     playlists: new Map(
       Object.entries(playlists).map(([id, folder]) => [id, { name: id, folder, itemCount: 1 }]),
     ),
+    remote: new Map(),
   };
   return { disk, state };
 }

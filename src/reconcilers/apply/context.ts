@@ -2,7 +2,15 @@
 
 import type { Fs } from '../../io/fs.ts';
 import type { Store } from '../../state/store.ts';
-import type { Downloader, Logger, ProgressSink, Track, TrackState } from '../../types.ts';
+import type {
+  Catalog,
+  Downloader,
+  Logger,
+  ProgressSink,
+  RemoteTarget,
+  Track,
+  TrackState,
+} from '../../types.ts';
 
 export interface ApplyContext {
   fs: Fs;
@@ -21,6 +29,15 @@ export interface ApplyContext {
   staging: string;
   trash: string;
   download: { retries: number; concurrency: number; retryDelayMs: number };
+  /** Where `push:` writes go (the TIDAL source's playlists), when the source takes writes. */
+  remote?: RemoteTarget;
+  /**
+   * The run's catalogue. Pushes write what they changed through to it, so the next pass plans from the
+   * remote playlists as they now are.
+   */
+  catalog: Catalog;
+  /** Names this pass in push Idempotency-Keys (library id, run, pass): a new plan gets new keys. */
+  pushGeneration: string;
   /** Mutable per-run bookkeeping that saves syscalls; see newScratch(). */
   scratch: Scratch;
 }

@@ -7,6 +7,7 @@ import type { Action, OutcomeStatus } from '../../types.ts';
 import { isMissing, statEntry } from '../files/observe-disk.ts';
 import { hashText } from '../playlists/plan.ts';
 import { type ApplyContext, absPath, ensureDir, isDiskError } from './context.ts';
+import { executeRemote } from './remote.ts';
 
 export interface Executed {
   status: OutcomeStatus;
@@ -14,6 +15,8 @@ export interface Executed {
   bytes?: number;
   /** For downloads: the staged file actually produced (its extension may differ from the guess). */
   staged?: string;
+  /** For a remote create: the new playlist's id. */
+  remoteId?: string;
 }
 
 const done = (bytes?: number): Executed => ({ status: 'applied', bytes });
@@ -37,6 +40,12 @@ export async function execute(a: Action, ctx: ApplyContext): Promise<Executed> {
       return writeFile(a, ctx);
     case 'remove':
       return remove(a, ctx);
+    case 'remote.create':
+    case 'remote.rename':
+    case 'remote.edit':
+    case 'remote.delete':
+    case 'remote.forget':
+      return executeRemote(a, ctx);
   }
 }
 

@@ -21,6 +21,13 @@ export function phaseOf(a: Action): Phase {
       return 'playlists';
     case 'remove':
       return a.evict ? 'moves' : 'prune';
+    case 'remote.create':
+    case 'remote.rename':
+    case 'remote.edit':
+      return 'remote';
+    case 'remote.delete':
+    case 'remote.forget':
+      return 'prune';
   }
 }
 

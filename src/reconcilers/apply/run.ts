@@ -36,7 +36,7 @@ export async function applyActions(
     }
     try {
       const r = await execute(a, ctx);
-      settle(a, r.status, ctx, { error: r.error, staged: r.staged, size: r.bytes });
+      settle(a, r.status, ctx, { error: r.error, staged: r.staged, size: r.bytes, remoteId: r.remoteId });
       outcomes.push({ action: a, status: r.status, error: r.error, bytes: r.bytes });
       if (r.status === 'failed') ctx.log.warn(`${describe(a)} failed: ${r.error}`);
     } catch (err) {
@@ -108,6 +108,12 @@ export function describe(a: Action): string {
       return `download ${a.trackId}`;
     case 'move':
       return `move ${a.from} → ${a.to}`;
+    case 'remote.create':
+    case 'remote.rename':
+    case 'remote.edit':
+    case 'remote.delete':
+    case 'remote.forget':
+      return `${a.type} of TIDAL playlist for child "${a.child}"`;
     default:
       return `${a.type} ${a.path}`;
   }

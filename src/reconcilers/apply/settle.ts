@@ -25,7 +25,7 @@ export function settle(
   a: Action,
   status: 'applied' | 'noop' | 'failed' | 'skipped' | 'recovered',
   ctx: SettleContext,
-  detail: { error?: string; staged?: string; size?: number } = {},
+  detail: { error?: string; staged?: string; size?: number; remoteId?: string } = {},
 ): void {
   const { fs, store } = ctx;
   const now = isoNow(ctx);
@@ -121,6 +121,29 @@ export function settle(
       });
       return;
     }
+    case 'remote.create':
+      // After a crash the new id is unknown; the retried create reuses its key, and TIDAL replays it.
+      if (!ran || detail.remoteId === undefined) return;
+      store.putRemote(
+        { child: a.child, provider: 'tidal', playlistId: detail.remoteId, rulesHash: a.rulesHash },
+        now,
+      );
+      store.countRemoteCreate();
+      return;
+    case 'remote.rename':
+      if (ran) {
+        store.putRemote(
+          { child: a.child, provider: 'tidal', playlistId: a.playlistId, rulesHash: a.rulesHash },
+          now,
+        );
+      }
+      return;
+    case 'remote.delete':
+    case 'remote.forget':
+      if (ran || status === 'noop') store.dropRemote(a.child);
+      return;
+    case 'remote.edit':
+      return;
     case 'remove': {
       if (!ran && statEntry(fs, absPath(ctx, a.path))) return;
       const old: OwnedEntry | undefined = store.getOwned(a.path);

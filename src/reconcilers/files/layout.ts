@@ -63,7 +63,8 @@ export function computeLayout(
   /** Epoch ms, for child filters on relative dates; the layout stays a pure function of its inputs. */
   now = 0,
 ): Layout {
-  const { selected, missingIds } = selectPlaylists(desired.playlists, catalog);
+  const pushed = new Set([...state.remote.values()].map((r) => r.playlistId));
+  const { selected, missingIds } = selectPlaylists(desired.playlists, catalog, pushed);
   const children = evaluatedChildren(desired, selected, catalog, now);
   const base = desired.layout.playlists;
 

@@ -1,6 +1,9 @@
 // Which source playlists are mirrored, in priority order: the order of the selectors in library.yaml,
 // then the source's order within one selector. A playlist matched twice keeps its first position.
+// `select:` never picks a playlist cratesync pushes (a child on TIDAL): one that carries the cratesync marker,
+// or one the state DB records as ours even after the user removed the marker. Mirroring it would loop.
 
+import { isManaged } from '../../sources/tidal/push/marker.ts';
 import type { Catalog, PlaylistSelector, SourcePlaylist } from '../../types.ts';
 
 export interface SelectedPlaylist {
@@ -15,7 +18,12 @@ export interface Selection {
   missingIds: string[];
 }
 
-export function selectPlaylists(selectors: readonly PlaylistSelector[], catalog: Catalog): Selection {
+export function selectPlaylists(
+  selectors: readonly PlaylistSelector[],
+  catalog: Catalog,
+  /** Ids of the playlists cratesync pushed (state DB). */
+  pushed: ReadonlySet<string> = new Set(),
+): Selection {
   const byId = new Map(catalog.playlists.map((p) => [p.id, p]));
   const taken = new Set<string>();
   const selected: SelectedPlaylist[] = [];
@@ -37,6 +45,7 @@ export function selectPlaylists(selectors: readonly PlaylistSelector[], catalog:
     const exclude = new Set(sel.exclude);
     for (const p of catalog.playlists) {
       if (taken.has(p.id)) continue;
+      if (isManaged(p.description) || pushed.has(p.id)) continue;
       if (sel.select === 'owned' && p.owned === false) continue;
       if (sel.select === 'favorites' && p.favorite !== true) continue;
       if (match && !match.test(p.name)) continue;

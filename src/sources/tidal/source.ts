@@ -24,6 +24,7 @@ import {
 import { createTidalHttp, type TidalHttp } from './http.ts';
 import { expectedTrackItems, indexIncluded, mapPlaylist, mapTrack, toEntries } from './map.ts';
 import type { ObservationCache, PlaylistEntry, SourceStats, TokenProvider } from './ports.ts';
+import { createTidalTarget } from './push/target.ts';
 import { createRateLimiter, type RateLimiter } from './rate-limit.ts';
 
 export const DEFAULT_API_URL = 'https://openapi.tidal.com/v2';
@@ -173,6 +174,7 @@ export function createTidalSource(opts: TidalSourceOptions): Source {
     provider: 'tidal',
     incremental: true,
     observe,
+    remote: createTidalTarget(http),
     stats(): SourceStats {
       const now = http.counters();
       return {

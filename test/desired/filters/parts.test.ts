@@ -136,7 +136,7 @@ describe('toBaseInput', () => {
 describe('DesiredState.children', () => {
   it('holds the compiled child, its spec and the places of its names', () => {
     const text = `version: 1
-source: { provider: demo }
+source: { provider: tidal }
 root: ./music
 playlists: []
 children:

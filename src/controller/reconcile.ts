@@ -48,6 +48,12 @@ export interface RunOptions {
   maxPasses?: number;
   /** Delay before an in-run download retry; tests set it to 0. */
   retryDelayMs?: number;
+  /** The caller (the watcher) holds the library's lock for its whole life: do not take it per run. */
+  lockHeld?: boolean;
+  /** Told when the run moves on to observing, planning and applying (the watcher cancels only before apply). */
+  onPhase?: (phase: 'observe' | 'plan' | 'apply') => void;
+  /** Told the run's sync_events id as soon as it exists. */
+  onEvent?: (eventId: number) => void;
 }
 
 export interface RunResult {
@@ -100,7 +106,9 @@ export async function reconcile(
   const signal = opts.signal ?? new AbortController().signal;
   const p = paths(desired.root);
   fs.mkdirSync(`${desired.root}/${STAGING}`, { recursive: true });
-  const lock = acquireLock(fs, p.lock, deps.proc, { now: deps.now, log, command: 'reconcile' });
+  const lock = opts.lockHeld
+    ? { release: () => {} }
+    : acquireLock(fs, p.lock, deps.proc, { now: deps.now, log, command: 'reconcile' });
   const store = await openStore(fs, p.db);
   const journal = openJournal(fs, p.journal);
   try {
@@ -108,6 +116,8 @@ export async function reconcile(
     const startedAt = new Date(deps.now()).toISOString();
     const trigger = opts.trigger ?? 'cli';
     const eventId = store.beginEvent(startedAt, trigger, false);
+    opts.onEvent?.(eventId);
+    opts.onPhase?.('observe');
 
     let catalog: Catalog;
     let fingerprint: string | undefined;
@@ -123,7 +133,9 @@ export async function reconcile(
       cache = cacheFor(desired, deps, store, opts.refresh);
       catalog = await deps.source.observe(signal, cache);
     } catch (err) {
-      const message = `could not read the source: ${(err as Error).message}`;
+      const message = signal.aborted
+        ? 'cancelled before anything was applied'
+        : `could not read the source: ${(err as Error).message}`;
       store.finishEvent(eventId, {
         status: 'failed',
         finishedAt: new Date(deps.now()).toISOString(),
@@ -174,7 +186,19 @@ async function runPasses(
     ),
     new Date(deps.now()).toISOString(),
   );
+  opts.onPhase?.('plan');
   let pass = observeAndPlan(desired, catalog, passOpts);
+  if (signal.aborted) {
+    // Cancelled before applying (the watcher restarts the run): nothing changed, the run is recorded as such.
+    store.finishEvent(eventId, {
+      status: 'failed',
+      finishedAt: new Date(deps.now()).toISOString(),
+      error: 'cancelled before anything was applied',
+    });
+    store.save();
+    journal.clear();
+    signal.throwIfAborted();
+  }
   // Keep what the summary needs, not what the first pass observed: later passes observe afresh.
   const firstPass: PassResult = {
     plans: pass.plans,
@@ -191,6 +215,7 @@ async function runPasses(
   const maxPasses = opts.maxPasses ?? 5;
   // About to change the library: the last convergence record no longer describes it.
   if (pass.actions.length > 0) store.clearConvergence();
+  opts.onPhase?.('apply');
   const scratch = newScratch();
   const { libraryId } = store.libraryIdentity();
   for (let n = 1; n <= maxPasses && pass.actions.length > 0; n++) {

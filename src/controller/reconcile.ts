@@ -10,7 +10,7 @@ import { applyActions, FatalApplyError } from '../reconcilers/apply/run.ts';
 import { selectPlaylists } from '../reconcilers/files/select.ts';
 import { hashText } from '../reconcilers/playlists/plan.ts';
 import { openJournal } from '../state/journal.ts';
-import { type ConvergenceRecord, openStore, type Store } from '../state/store.ts';
+import { type ConfigRevision, type ConvergenceRecord, openStore, type Store } from '../state/store.ts';
 import type {
   Catalog,
   DesiredState,
@@ -54,6 +54,8 @@ export interface RunOptions {
   onPhase?: (phase: 'observe' | 'plan' | 'apply') => void;
   /** Told the run's sync_events id as soon as it exists. */
   onEvent?: (eventId: number) => void;
+  /** The revision of library.yaml this run applies (GitOps), recorded in its sync_events row. */
+  revision?: ConfigRevision;
 }
 
 export interface RunResult {
@@ -115,7 +117,7 @@ export async function reconcile(
     recoverInterruptedRun({ fs, root: desired.root, store, journal, now: deps.now, log, staging: STAGING });
     const startedAt = new Date(deps.now()).toISOString();
     const trigger = opts.trigger ?? 'cli';
-    const eventId = store.beginEvent(startedAt, trigger, false);
+    const eventId = store.beginEvent(startedAt, trigger, false, opts.revision);
     opts.onEvent?.(eventId);
     opts.onPhase?.('observe');
 

@@ -161,4 +161,11 @@ export const migrations: readonly string[] = [
   INSERT INTO library (id, library_id) VALUES (1, lower(hex(randomblob(16))));
   ALTER TABLE sync_events ADD COLUMN details TEXT;
   `,
+  // 4: which revision of library.yaml a run applied: where it came from (a local file or github:OWNER/REPO/PATH),
+  // the commit (GitHub's sha, or HEAD of the local work tree) and whether the local file had uncommitted edits.
+  `
+  ALTER TABLE sync_events ADD COLUMN config_source TEXT;
+  ALTER TABLE sync_events ADD COLUMN config_commit TEXT;
+  ALTER TABLE sync_events ADD COLUMN config_dirty INTEGER;
+  `,
 ];

@@ -25,6 +25,10 @@ export interface LastRun {
   cacheHits: number;
   throttled: number;
   error?: string;
+  /** Where the applied library.yaml came from, its commit, and whether it had uncommitted edits. */
+  configSource?: string;
+  configCommit?: string;
+  configDirty?: boolean;
 }
 
 export interface StatusReport {
@@ -71,7 +75,8 @@ export function recentRuns(store: Store, limit: number): LastRun[] {
   return store
     .query(
       `SELECT id, started_at, finished_at, status, trigger, actions_applied, actions_failed, downloads, links_created,
-              files_moved, files_removed, bytes_downloaded, api_requests, error, cache_hits, throttled
+              files_moved, files_removed, bytes_downloaded, api_requests, error, cache_hits, throttled,
+              config_source, config_commit, config_dirty
        FROM sync_events ORDER BY id DESC LIMIT ?`,
       [limit],
     )
@@ -92,6 +97,9 @@ export function recentRuns(store: Store, limit: number): LastRun[] {
       error: s(r[13]),
       cacheHits: n(r[14]),
       throttled: n(r[15]),
+      ...(r[16] === null ? {} : { configSource: String(r[16]) }),
+      ...(r[17] === null ? {} : { configCommit: String(r[17]) }),
+      ...(r[18] === null ? {} : { configDirty: n(r[18]) === 1 }),
     }));
 }
 

@@ -57,6 +57,16 @@ export interface EventFields {
   error?: string;
 }
 
+/** Which revision of library.yaml a run applied (sync_events.config_*). */
+export interface ConfigRevision {
+  /** The file's path, or `github:OWNER/REPO/PATH@REF`. */
+  source?: string;
+  /** The commit: GitHub's sha, or HEAD of the local work tree holding the file. */
+  commit?: string;
+  /** The local file differs from that commit (uncommitted edits). */
+  dirty?: boolean;
+}
+
 export interface OperationRow {
   eventId: number;
   seq: number;
@@ -529,13 +539,20 @@ function wrapStore(file: DbFile) {
 
     // ------------------------------------------------------------------------------------ runs
 
-    beginEvent(startedAt: string, trigger: string, dryRun: boolean): number {
-      write('INSERT INTO sync_events (started_at, status, trigger, dry_run) VALUES (?, ?, ?, ?)', [
-        startedAt,
-        'in_progress',
-        trigger,
-        dryRun ? 1 : 0,
-      ]);
+    beginEvent(startedAt: string, trigger: string, dryRun: boolean, revision?: ConfigRevision): number {
+      write(
+        `INSERT INTO sync_events (started_at, status, trigger, dry_run, config_source, config_commit, config_dirty)
+         VALUES (?, ?, ?, ?, ?, ?, ?)`,
+        [
+          startedAt,
+          'in_progress',
+          trigger,
+          dryRun ? 1 : 0,
+          revision?.source ?? null,
+          revision?.commit ?? null,
+          revision?.dirty === undefined ? null : revision.dirty ? 1 : 0,
+        ],
+      );
       return Number(db.exec('SELECT last_insert_rowid()')[0]!.values[0]![0]);
     },
 

@@ -172,6 +172,22 @@ export interface FakeTidal {
   close(): Promise<void>;
 }
 
+/** Rate-limit headers generous enough that the adaptive limiter never holds a test back for real seconds. */
+export const UNTHROTTLED = {
+  'x-ratelimit-replenish-rate': '1000',
+  'x-ratelimit-burst-capacity': '1000',
+  'x-ratelimit-requested-tokens': '1',
+};
+
+/** The environment the CLI's TIDAL source reads: the fake's URL, a valid token, a private config folder. */
+export function tidalEnv(server: FakeTidal, configDir: string): NodeJS.ProcessEnv {
+  return {
+    CRATESYNC_TIDAL_API_URL: server.url,
+    CRATESYNC_TIDAL_TOKEN: server.issueToken(3_600_000),
+    CRATESYNC_CONFIG_DIR: configDir,
+  };
+}
+
 const ROOT = '/v2';
 const PLAYLIST_INCLUDES = new Set([
   'collaboratorProfiles',

@@ -14,7 +14,13 @@ import type { Fs } from '../../src/io/fs.ts';
 import { isManaged } from '../../src/sources/tidal/push/marker.ts';
 import type { DesiredState } from '../../src/types.ts';
 import { desiredFor, fakeDownloader, testDeps } from '../helpers/builders.ts';
-import { buildLibrary, type FakeTidal, startFakeTidal } from '../helpers/fake-tidal.ts';
+import {
+  buildLibrary,
+  type FakeTidal,
+  startFakeTidal,
+  tidalEnv,
+  UNTHROTTLED,
+} from '../helpers/fake-tidal.ts';
 import { makeTempDir, removeTempDir } from '../helpers/tmpdir.ts';
 
 const realFs = fs as unknown as Fs;
@@ -61,11 +67,7 @@ async function withWorld(check: (server: FakeTidal, root: string) => Promise<voi
   for (const p of data.playlists) p.entries = p.entries.filter((e) => Number(e.id) < 100_000_030);
   const server = await startFakeTidal({
     data,
-    headers: {
-      'x-ratelimit-replenish-rate': '1000',
-      'x-ratelimit-burst-capacity': '1000',
-      'x-ratelimit-requested-tokens': '1',
-    },
+    headers: UNTHROTTLED,
   });
   try {
     await check(server, root);
@@ -131,11 +133,7 @@ describe('push: tidal convergence (property)', () => {
         fc.array(fc.array(change, { maxLength: 5 }), { minLength: 1, maxLength: 3 }),
         (steps) =>
           withWorld(async (server, root) => {
-            const env = {
-              CRATESYNC_TIDAL_API_URL: server.url,
-              CRATESYNC_TIDAL_TOKEN: server.issueToken(3_600_000),
-              CRATESYNC_CONFIG_DIR: `${root}/config`,
-            };
+            const env = tidalEnv(server, `${root}/config`);
             const desired = libraryAt(root);
             const run = () =>
               reconcile(

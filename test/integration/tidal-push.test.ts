@@ -14,7 +14,14 @@ import { playlistReport } from '../../src/state/reports.ts';
 import { openStore } from '../../src/state/store.ts';
 import type { DesiredState } from '../../src/types.ts';
 import { desiredFor, fakeDownloader, testDeps } from '../helpers/builders.ts';
-import { buildLibrary, type FakePlaylist, type FakeTidal, startFakeTidal } from '../helpers/fake-tidal.ts';
+import {
+  buildLibrary,
+  type FakePlaylist,
+  type FakeTidal,
+  startFakeTidal,
+  tidalEnv,
+  UNTHROTTLED,
+} from '../helpers/fake-tidal.ts';
 import { makeTempDir, removeTempDir } from '../helpers/tmpdir.ts';
 
 const realFs = fs as unknown as Fs;
@@ -38,17 +45,9 @@ beforeEach(async () => {
   root = makeTempDir();
   server = await startFakeTidal({
     data: buildLibrary({ playlists: 3, entries: 90, uniqueTracks: 60 }),
-    headers: {
-      'x-ratelimit-replenish-rate': '500',
-      'x-ratelimit-burst-capacity': '500',
-      'x-ratelimit-requested-tokens': '1',
-    },
+    headers: UNTHROTTLED,
   });
-  env = {
-    CRATESYNC_TIDAL_API_URL: server.url,
-    CRATESYNC_TIDAL_TOKEN: server.issueToken(3_600_000),
-    CRATESYNC_CONFIG_DIR: `${root}/config`,
-  };
+  env = tidalEnv(server, `${root}/config`);
 });
 afterEach(async () => {
   await server.close();

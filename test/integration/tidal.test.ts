@@ -9,7 +9,13 @@ import { planOnly, reconcile } from '../../src/controller/reconcile.ts';
 import type { Fs } from '../../src/io/fs.ts';
 import type { Catalog, DesiredState } from '../../src/types.ts';
 import { desiredFor, fakeDownloader, testDeps } from '../helpers/builders.ts';
-import { buildLibrary, type FakeTidal, startFakeTidal } from '../helpers/fake-tidal.ts';
+import {
+  buildLibrary,
+  type FakeTidal,
+  startFakeTidal,
+  tidalEnv,
+  UNTHROTTLED,
+} from '../helpers/fake-tidal.ts';
 import { checkLibrary } from '../helpers/invariants.ts';
 import { makeTempDir, removeTempDir } from '../helpers/tmpdir.ts';
 
@@ -23,18 +29,9 @@ beforeEach(async () => {
   root = makeTempDir();
   server = await startFakeTidal({
     data: buildLibrary({ playlists: 4, entries: 110, uniqueTracks: 70, ownFavorites: 1, videoEvery: 9 }),
-    // Generous limits, so the adaptive limiter does not hold the test back for real seconds.
-    headers: {
-      'x-ratelimit-replenish-rate': '200',
-      'x-ratelimit-burst-capacity': '200',
-      'x-ratelimit-requested-tokens': '1',
-    },
+    headers: UNTHROTTLED,
   });
-  env = {
-    CRATESYNC_TIDAL_API_URL: server.url,
-    CRATESYNC_TIDAL_TOKEN: server.issueToken(3_600_000),
-    CRATESYNC_CONFIG_DIR: `${root}/config`,
-  };
+  env = tidalEnv(server, `${root}/config`);
   desired = desiredFor(`${root}/lib`, {
     source: { provider: 'tidal', tidal: { countryCode: 'NO' } },
     playlists: [{ kind: 'select', select: 'owned', exclude: [] }],

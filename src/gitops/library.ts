@@ -1,0 +1,37 @@
+// A library.yaml fetched from GitHub → DesiredState. Its relative paths (root, source.file.path, ...) are
+// resolved against a local folder (`--root`), never against the repository; its errors name the file as
+// OWNER/REPO/PATH@SHA so that a PR comment or a log line points at the right text.
+
+import path from 'node:path';
+import { loadDesiredStateFromText } from '../desired/load.ts';
+import { ConfigError, type ConfigIssue, formatIssue } from '../errors.ts';
+import type { ConfigRevision } from '../state/store.ts';
+import type { DesiredState } from '../types.ts';
+import { fileAtCommit, formatGitHubSpec, type GitHubFileSpec } from './spec.ts';
+
+/** Throws ConfigError (issues named OWNER/REPO/PATH@SHA:LINE:COL). */
+export function loadGitHubLibrary(
+  text: string,
+  spec: GitHubFileSpec,
+  sha: string,
+  rootDir: string,
+): DesiredState {
+  const base = path.resolve(rootDir);
+  // A file name inside --root, so that relative paths land there; it is never read.
+  const placed = path.join(base, path.posix.basename(spec.path));
+  const label = fileAtCommit(spec, sha);
+  try {
+    return { ...loadDesiredStateFromText(text, placed), file: label };
+  } catch (err) {
+    if (!(err instanceof ConfigError)) throw err;
+    const shown = new Set([placed, path.relative(process.cwd(), placed)]);
+    const issues: ConfigIssue[] = err.issues.map((i) => (shown.has(i.file) ? { ...i, file: label } : i));
+    let message = issues.length > 0 ? issues.map(formatIssue).join('\n') : err.message;
+    for (const f of shown) if (f !== '') message = message.replaceAll(f, label);
+    throw new ConfigError(message, issues);
+  }
+}
+
+export function gitHubRevision(spec: GitHubFileSpec, sha: string): ConfigRevision {
+  return { source: formatGitHubSpec(spec), commit: sha };
+}

@@ -55,9 +55,30 @@ export interface DesiredState {
   prune: { mode: PruneMode; maxDeletions: number };
   download: DownloadConfig;
   exports?: { rekordbox?: { path: string; folder: string } };
-  /** Sections owned by later issues; kept as validated plain data until then. */
-  watch?: Record<string, unknown>;
-  adopt?: Record<string, unknown>;
+  /** `cratesync watch` settings, present when library.yaml has a `watch:` section (defaults filled in). */
+  watch?: WatchConfig;
+  /** library.yaml's `adopt:` section (`adopt: auto` expanded); see src/adopt/. */
+  adopt?: AdoptConfig;
+}
+
+/** What to do with existing files under root that cratesync did not create. */
+export interface AdoptConfig {
+  /** auto: a reconcile first adopts every unknown file that matches a track; manual: only pinned ones. */
+  mode: 'auto' | 'manual';
+  /** Root-relative path or glob → source track id: overrides every other evidence. */
+  pins?: Record<string, string>;
+}
+
+/** library.yaml's `watch:` section with every default filled in. */
+export interface WatchConfig {
+  /** Time between polls, counted from the end of the last run. */
+  intervalMs: number;
+  /** Quiet time after a library.yaml change (or a change on disk) before a run starts. */
+  debounceMs: number;
+  /** Also watch the playlist folders and repair what changed there. */
+  disk: boolean;
+  /** Where the status API listens; `host` without IPv6 brackets. Port 0 picks a free port. */
+  http: { host: string; port: number };
 }
 
 // ---------------------------------------------------------------------------------------------- source

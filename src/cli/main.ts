@@ -9,6 +9,8 @@ import { red } from './output.ts';
 const runCommands = () => import('./run-commands.ts');
 const reportCommands = () => import('./report-commands.ts');
 const authCommands = () => import('./auth-commands.ts');
+const adoptCommand = () => import('./adopt-command.ts');
+const watchCommand = () => import('./watch-command.ts');
 
 const program = new Command()
   .name('cratesync')
@@ -34,6 +36,15 @@ program
   .option('--limit <n>', 'actions to list in human output', '50')
   .option('--full', 'observe and walk everything, even when nothing changed since the last converged run')
   .option('--refresh', 'ask the source for everything again instead of reusing what earlier runs observed')
+  .option(
+    '--from <github:OWNER/REPO/PATH@REF>',
+    'plan library.yaml as it is on GitHub (token: $GITHUB_TOKEN)',
+  )
+  .option('--root <dir>', "with --from: the local folder the fetched file's relative paths resolve against")
+  .option(
+    '--github-pr <n>',
+    "with --from: plan the pull request's library.yaml and post the plan as a PR comment",
+  )
   .action((o) => guard(async () => (await runCommands()).runPlan({ ...global(), ...o })));
 
 program
@@ -46,6 +57,15 @@ program
   .option('--limit <n>', 'actions to list with --dry-run', '50')
   .option('--full', 'observe and walk everything, even when nothing changed since the last converged run')
   .option('--refresh', 'ask the source for everything again instead of reusing what earlier runs observed')
+  .option(
+    '--from <github:OWNER/REPO/PATH@REF>',
+    'apply library.yaml as it is on GitHub (token: $GITHUB_TOKEN)',
+  )
+  .option('--root <dir>', "with --from: the local folder the fetched file's relative paths resolve against")
+  .option(
+    '--dashboard-url <url>',
+    'with --from: the link of the commit status (default: $CRATESYNC_DASHBOARD_URL)',
+  )
   .action((o) => guard(async () => (await runCommands()).runReconcile({ ...global(), ...o })));
 
 program
@@ -53,6 +73,10 @@ program
   .alias('sync-status')
   .description('playlists and tracks by sync state, deduplication savings, recent runs')
   .option('--json', 'machine-readable output')
+  .option(
+    '--library-root <dir>',
+    'report on the library at DIR (where .cratesync/ is) instead of the one library.yaml names',
+  )
   .action((o) => guard(async () => (await reportCommands()).runStatus({ ...global(), ...o })));
 
 program
@@ -70,6 +94,29 @@ program
   .action((name, o) =>
     guard(async () => (await reportCommands()).runInspect({ ...global(), ...o, playlist: name })),
   );
+
+program
+  .command('watch')
+  .description(
+    'keep the library converged: run on library.yaml changes, on a poll and on request; serve a status API and dashboard',
+  )
+  .option('--trace <file>', "append the control loop's transitions to FILE as JSON lines")
+  .option('--http <address:port>', 'where the status API listens (overrides watch.http)')
+  .option('--host <address>', 'the status API address (overrides the one in watch.http)')
+  .option('--port <n>', 'the status API port (overrides the one in watch.http; 0 picks a free one)')
+  .action((o) => guard(async () => (await watchCommand()).runWatch({ ...global(), ...o })));
+
+program
+  .command('adopt')
+  .description(
+    'take over the music already under the root: match files to tracks, keep one real file per track, trash duplicates',
+  )
+  .option('--dry-run', 'scan, match and report; change nothing')
+  .option('--json', 'print the report as JSON')
+  .option('--no-progress', 'no progress bar')
+  .option('--limit <n>', 'files to list per section in human output', '20')
+  .option('--concurrency <n>', 'files whose tags are read at once', '8')
+  .action((o) => guard(async () => (await adoptCommand()).runAdopt({ ...global(), ...o })));
 
 program
   .command('login')

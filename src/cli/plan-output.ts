@@ -2,44 +2,12 @@
 
 import { type ChildChange, unchanged } from '../controller/child-changes.ts';
 import type { PassResult } from '../controller/pass.ts';
+import { planJson } from '../controller/plan-json.ts';
 import type { Edit } from '../sources/tidal/push/diff.ts';
-import type { Action, Skipped } from '../types.ts';
+import type { Action } from '../types.ts';
 import { bold, dim, green, red, yellow } from './output.ts';
 
-export interface PlanJson {
-  actions: Action[];
-  skipped: Skipped[];
-  /** Per child playlist: what changes on disk and on TIDAL. */
-  children: ChildChange[];
-  summary: {
-    actions: number;
-    byType: Record<string, number>;
-    skipped: number;
-    skippedByCode: Record<string, number>;
-    unsafe?: string;
-    /** Answered by the converged shortcut, without observing. */
-    shortcut?: boolean;
-  };
-}
-
-export function planJson(pass: PassResult): PlanJson {
-  const skipped = pass.plans.flatMap((p) => p.skipped);
-  return {
-    actions: pass.actions.map((a) =>
-      a.type === 'writeFile' ? { ...a, content: `${a.content.split('\n').length - 1} lines` } : a,
-    ),
-    skipped,
-    children: pass.children,
-    summary: {
-      actions: pass.actions.length,
-      byType: countBy(pass.actions, (a) => (a.type === 'remove' && a.evict ? 'evict' : a.type)),
-      skipped: skipped.length,
-      skippedByCode: countBy(skipped, (s) => s.code),
-      ...(pass.unsafe ? { unsafe: pass.unsafe } : {}),
-      ...(pass.shortcut ? { shortcut: true } : {}),
-    },
-  };
-}
+export { type PlanJson, planJson } from '../controller/plan-json.ts';
 
 const SYMBOL: Record<string, (s: string) => string> = {
   mkdir: (s) => green(`+ ${s}`),
@@ -145,10 +113,4 @@ export function printPlan(pass: PassResult, opts: { limit: number }): void {
       : bold(`Plan: ${pass.actions.length} action(s): ${parts.join(', ')}.`),
   );
   process.stdout.write(`${out.join('\n')}\n`);
-}
-
-function countBy<T>(items: readonly T[], key: (t: T) => string): Record<string, number> {
-  const out: Record<string, number> = {};
-  for (const i of items) out[key(i)] = (out[key(i)] ?? 0) + 1;
-  return out;
 }

@@ -4,14 +4,24 @@ import path from 'node:path';
 import { paths } from '../controller/reconcile.ts';
 import { nodeFsPort } from '../io/fs.ts';
 import { displayName } from '../reconcilers/playlists/plan.ts';
-import { type ChildReport, dedupeReport, playlistReport, statusReport } from '../state/reports.ts';
+import {
+  type ChildReport,
+  dedupeReport,
+  type LastRun,
+  playlistReport,
+  statusReport,
+} from '../state/reports.ts';
 import { openStore, type Store } from '../state/store.ts';
 import { bold, dim, formatBytes, green, printJson, red, yellow } from './output.ts';
 import { type GlobalFlags, loadLibrary } from './runtime.ts';
 
-async function withStore<T>(flags: GlobalFlags, fn: (store: Store) => T): Promise<T | undefined> {
-  const desired = loadLibrary(flags);
-  const db = paths(desired.root).db;
+async function withStore<T>(
+  flags: GlobalFlags & { libraryRoot?: string },
+  fn: (store: Store) => T,
+): Promise<T | undefined> {
+  // `--library-root` reports on a library whose library.yaml is not here (e.g. one applied --from GitHub).
+  const root = flags.libraryRoot !== undefined ? path.resolve(flags.libraryRoot) : loadLibrary(flags).root;
+  const db = paths(root).db;
   if (!nodeFsPort.existsSync(db)) {
     if (flags.json) printJson({ error: 'no state yet', stateDb: db });
     else process.stdout.write(`No state yet at ${db}. Run ${bold('cratesync reconcile')} first.\n`);
@@ -25,7 +35,7 @@ async function withStore<T>(flags: GlobalFlags, fn: (store: Store) => T): Promis
   }
 }
 
-export async function runStatus(flags: GlobalFlags): Promise<number> {
+export async function runStatus(flags: GlobalFlags & { libraryRoot?: string }): Promise<number> {
   const report = await withStore(flags, statusReport);
   if (!report) return 0;
   if (flags.json) {
@@ -42,6 +52,10 @@ export async function runStatus(flags: GlobalFlags): Promise<number> {
     `${bold('On disk')}    ${fmt(report.paths)} (${formatBytes(report.dedupe.bytesOnDisk)})`,
     `${bold('Dedupe')}     ${report.dedupe.sharedTracks} tracks shared by several playlists; ${report.dedupe.links} links save ${formatBytes(report.dedupe.bytesSaved)}`,
   ];
+  // The revision of library.yaml the last run applied (GitHub commit, or HEAD of the local work tree).
+  const last = report.lastRun;
+  if (last?.configCommit !== undefined || last?.configSource !== undefined)
+    lines.push(`${bold('Config')}     ${appliedRevision(last)} ${dim(`(run #${last.id}, ${last.status})`)}`);
   if (report.failures.length > 0) {
     lines.push('', bold(red('Failed downloads')));
     for (const f of report.failures) {
@@ -53,12 +67,22 @@ export async function runStatus(flags: GlobalFlags): Promise<number> {
   for (const r of report.recentRuns) {
     const colour = r.status === 'completed' ? green : r.status === 'failed' ? red : yellow;
     lines.push(
-      `  #${r.id} ${r.startedAt} ${colour(r.status.padEnd(11))} ${r.trigger.padEnd(6)} ${r.actionsApplied} applied · ${r.downloads} downloads · ${r.linksCreated} links · ${r.filesMoved} moved · ${r.filesRemoved} removed${r.actionsFailed ? red(` · ${r.actionsFailed} failed`) : ''}${requests(r)}${r.error ? dim(` — ${r.error}`) : ''}`,
+      `  #${r.id} ${r.startedAt} ${colour(r.status.padEnd(11))} ${r.trigger.padEnd(6)} ${r.actionsApplied} applied · ${r.downloads} downloads · ${r.linksCreated} links · ${r.filesMoved} moved · ${r.filesRemoved} removed${r.actionsFailed ? red(` · ${r.actionsFailed} failed`) : ''}${r.configCommit ? dim(` · @${r.configCommit.slice(0, 7)}${r.configDirty ? '+edits' : ''}`) : ''}${requests(r)}${r.error ? dim(` — ${r.error}`) : ''}`,
     );
   }
   if (report.recentRuns.length === 0) lines.push('  none yet');
   process.stdout.write(`${lines.join('\n')}\n`);
   return 0;
+}
+
+/** `github:me/crates/library.yaml@main at 1a2b3c4`, `library.yaml at 1a2b3c4 with uncommitted edits`. */
+function appliedRevision(r: LastRun): string {
+  const src =
+    r.configSource === undefined || r.configSource.startsWith('github:')
+      ? (r.configSource ?? 'library.yaml')
+      : path.relative(process.cwd(), r.configSource) || r.configSource;
+  const commit = r.configCommit ? ` at ${r.configCommit.slice(0, 7)}` : '';
+  return `${src}${commit}${r.configDirty ? yellow(' with uncommitted edits') : ''}`;
 }
 
 export async function runDedupeReport(flags: GlobalFlags & { limit?: string }): Promise<number> {

@@ -3,6 +3,7 @@
 // A pass can leave work for the next one (a download whose extension was unknown, a link whose real file
 // was just placed), so a run converges in a few passes instead of needing a second run.
 
+import { autoAdopt } from '../adopt/run.ts';
 import type { Fs } from '../io/fs.ts';
 import type { ProcessPort } from '../io/process.ts';
 import { type ApplyContext, dropScratch, newScratch } from '../reconcilers/apply/context.ts';
@@ -188,6 +189,21 @@ async function runPasses(
     ),
     new Date(deps.now()).toISOString(),
   );
+  // `adopt: auto|manual`: files already under the root become tracks' real files before anything is planned,
+  // so nothing they hold is downloaded again (src/adopt/).
+  await autoAdopt(
+    desired,
+    catalog,
+    store,
+    {
+      fs: deps.fs,
+      now: deps.now,
+      log: deps.log,
+      progress: deps.progress,
+      downloaderExtension: deps.downloader.extension,
+    },
+    { signal },
+  );
   opts.onPhase?.('plan');
   let pass = observeAndPlan(desired, catalog, passOpts);
   if (signal.aborted) {
@@ -262,6 +278,11 @@ async function runPasses(
     journal.append([
       { t: 'begin', eventId, startedAt: new Date(deps.now()).toISOString(), trigger: opts.trigger ?? 'cli' },
     ]);
+    // Stopped mid-apply (Ctrl-C, the watcher stopping): what ran is saved; the rest waits for the next run.
+    if (signal.aborted) {
+      error = 'cancelled';
+      break;
+    }
     if (!applied.some((o) => o.status === 'applied')) break;
     const used = countContentRemovals(outcomes.filter((o) => o.status === 'applied').map((o) => o.action));
     pass = observeAndPlan(desired, catalog, passOpts, Math.max(0, desired.prune.maxDeletions - used));

@@ -26,7 +26,8 @@ export async function runFingerprint(
   signal: AbortSignal,
 ): Promise<string | undefined> {
   if (!source.fingerprint) return undefined;
-  const { file: _file, ...rest } = desired;
+  // The watcher's own settings (`watch:`) change when runs happen, not what a run does.
+  const { file: _file, watch: _watch, ...rest } = desired;
   return hashText(
     JSON.stringify({
       planner: PLANNER_VERSION,

@@ -32,8 +32,11 @@ export interface WatchLoop {
   snapshot(): WatchStatus;
   /** Called on every transition; returns the unsubscribe function. */
   subscribe(listener: (status: WatchStatus) => void): () => void;
-  /** Asks for a run now; `trigger` labels it in the sync event ('cli', 'api', ...). */
-  requestRun(trigger?: string): Promise<RunOutcome>;
+  /**
+   * Asks for a run now; `trigger` labels it in the sync event ('cli', 'api', ...). `onStart` is told the
+   * id of the run that took the request each time one starts for it (again when a cancelled run restarts).
+   */
+  requestRun(trigger?: string, opts?: { onStart?: (runId: number) => void }): Promise<RunOutcome>;
   /** Aborts the run in flight, waits for it to settle and ends the loop. */
   stop(): Promise<void>;
 }
@@ -87,6 +90,7 @@ export function startWatchLoop(input: WatchInput, options: WatchLoopOptions = {}
 
   const actor = createActor(watchMachine, { input, inspect });
   const waiting = new Map<string, (outcome: RunOutcome) => void>();
+  const starting = new Map<string, (runId: number) => void>();
   let seq = 0;
 
   const answer = (ids: string[], outcome: RunOutcome) => {
@@ -94,9 +98,13 @@ export function startWatchLoop(input: WatchInput, options: WatchLoopOptions = {}
       const resolve = waiting.get(id);
       if (!resolve) continue; // a request id from someone else (send() with its own id)
       waiting.delete(id);
+      starting.delete(id);
       resolve(outcome);
     }
   };
+  actor.on('runStarted', (e) => {
+    for (const id of e.requestIds) starting.get(id)?.(e.runId);
+  });
   actor.on('runFinished', (e) => answer(e.requestIds, e.outcome));
   actor.on('requestRefused', (e) => answer(e.requestIds, e.outcome));
 
@@ -122,10 +130,11 @@ export function startWatchLoop(input: WatchInput, options: WatchLoopOptions = {}
       const sub = actor.subscribe((s) => listener(statusOf(s)));
       return () => sub.unsubscribe();
     },
-    requestRun(trigger = 'request') {
+    requestRun(trigger = 'request', opts = {}) {
       if (!active()) return Promise.resolve(STOPPED);
       seq += 1;
       const requestId = `watch-loop-${seq}`;
+      if (opts.onStart) starting.set(requestId, opts.onStart);
       // Registered before send: a refusal is emitted synchronously while the event is processed.
       const outcome = new Promise<RunOutcome>((resolve) => waiting.set(requestId, resolve));
       actor.send({ type: 'RECONCILE', requestId, trigger });

@@ -3,7 +3,7 @@
 
 import { homedir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
-import type { DesiredState, DownloadConfig, PlaylistSelector, SourceConfig } from '../types.ts';
+import type { DesiredState, DownloadConfig, PlaylistSelector, SourceConfig, WatchConfig } from '../types.ts';
 import type { ChildPlaylist, RawChild } from './filters/types.ts';
 
 /** library.yaml as the schema admits it. */
@@ -22,8 +22,15 @@ export interface RawLibrary {
   prune?: Partial<DesiredState['prune']>;
   download?: Partial<DownloadConfig>;
   exports?: { rekordbox?: { path?: string; folder?: string } };
-  watch?: Record<string, unknown>;
+  watch?: RawWatch;
   adopt?: 'auto' | 'manual' | { mode?: 'auto' | 'manual'; pins?: Record<string, string> };
+}
+
+export interface RawWatch {
+  interval?: string;
+  debounce?: string;
+  disk?: boolean;
+  http?: string;
 }
 
 export type RawSelector =
@@ -41,6 +48,12 @@ export const DEFAULTS = {
   } satisfies DesiredState['layout'],
   prune: { mode: 'trash', maxDeletions: 200 } satisfies DesiredState['prune'],
   download: { tool: 'synth', output: '{dir}/**/*', concurrency: 4, retries: 3 } satisfies DownloadConfig,
+  watch: {
+    interval: '15m',
+    debounce: '2s',
+    disk: false,
+    http: '127.0.0.1:7465',
+  } satisfies Required<RawWatch>,
 } as const;
 
 /**
@@ -65,11 +78,45 @@ export function normalize(raw: RawLibrary, file: string, children: ChildPlaylist
       state.exports.rekordbox = { path: 'rekordbox.xml', folder: 'cratesync', ...raw.exports.rekordbox };
     }
   }
-  if (raw.watch) state.watch = raw.watch;
+  if (raw.watch) state.watch = normalizeWatch(raw.watch);
   if (raw.adopt !== undefined) {
     state.adopt = typeof raw.adopt === 'string' ? { mode: raw.adopt } : { mode: 'manual', ...raw.adopt };
   }
   return state;
+}
+
+/**
+ * The `watch:` section with its defaults; `cratesync watch` uses `normalizeWatch({})` for a library.yaml
+ * without one. The schema has checked the shapes and the semantic checks the ranges.
+ */
+export function normalizeWatch(raw: RawWatch): WatchConfig {
+  const w = { ...DEFAULTS.watch, ...raw };
+  return {
+    intervalMs: parseDuration(w.interval) ?? 0,
+    debounceMs: parseDuration(w.debounce) ?? 0,
+    disk: w.disk,
+    http: parseHostPort(w.http) ?? { host: '127.0.0.1', port: 7465 },
+  };
+}
+
+/** `1h30m`, `2s`, `500ms`, `1.5s` → milliseconds; undefined when it is not a duration. */
+export function parseDuration(text: string): number | undefined {
+  const re = /([0-9]+(?:\.[0-9]+)?)(ms|s|m|h|d)/gy;
+  const unit: Record<string, number> = { ms: 1, s: 1000, m: 60_000, h: 3_600_000, d: 86_400_000 };
+  let total = 0;
+  let end = 0;
+  for (let m = re.exec(text); m !== null; m = re.exec(text)) {
+    total += Number(m[1]) * unit[m[2]!]!;
+    end = re.lastIndex;
+  }
+  return end > 0 && end === text.length ? Math.round(total) : undefined;
+}
+
+/** `127.0.0.1:7465`, `localhost:80`, `[::1]:7465` → host (without brackets) and port. */
+export function parseHostPort(text: string): { host: string; port: number } | undefined {
+  const m = /^(?:\[([0-9A-Fa-f:.]+)\]|([A-Za-z0-9.-]+)):([0-9]{1,5})$/.exec(text.trim());
+  if (!m) return undefined;
+  return { host: (m[1] ?? m[2])!, port: Number(m[3]) };
 }
 
 function normalizeSource(source: RawLibrary['source'], base: string): SourceConfig {

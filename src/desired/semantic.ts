@@ -1,11 +1,34 @@
 // The rules of library.yaml that JSON Schema cannot express: a `match` must compile, settings that need
 // each other, and no playlist listed twice. They run on schema-valid data.
 
-import type { RawLibrary } from './normalize.ts';
+import { parseDuration, parseHostPort, type RawLibrary } from './normalize.ts';
 import type { PathIssue } from './positions.ts';
 
 export function semanticIssues(raw: RawLibrary): PathIssue[] {
-  return [...selectorIssues(raw), ...sourceIssues(raw), ...downloadIssues(raw), ...pushIssues(raw)];
+  return [
+    ...selectorIssues(raw),
+    ...sourceIssues(raw),
+    ...downloadIssues(raw),
+    ...pushIssues(raw),
+    ...watchIssues(raw),
+  ];
+}
+
+/** A poll every few milliseconds would never let the library rest; a port must exist. */
+function watchIssues(raw: RawLibrary): PathIssue[] {
+  const issues: PathIssue[] = [];
+  const w = raw.watch;
+  if (w?.interval !== undefined && (parseDuration(w.interval) ?? 0) < 1000) {
+    issues.push({ path: ['watch', 'interval'], message: 'watch.interval: must be at least 1s' });
+  }
+  const port = w?.http === undefined ? undefined : parseHostPort(w.http)?.port;
+  if (port !== undefined && port > 65535) {
+    issues.push({
+      path: ['watch', 'http'],
+      message: `watch.http: port ${port} does not exist (0 to 65535; 0 picks a free port)`,
+    });
+  }
+  return issues;
 }
 
 /** `push: tidal` writes to the source's own playlists, so it needs TIDAL as the source. */

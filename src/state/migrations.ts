@@ -168,4 +168,29 @@ export const migrations: readonly string[] = [
   ALTER TABLE sync_events ADD COLUMN config_commit TEXT;
   ALTER TABLE sync_events ADD COLUMN config_dirty INTEGER;
   `,
+  // 5: `cratesync adopt`. scan_cache holds what the tags of each audio file under the root said, keyed by
+  // (path, size, mtime), so a second scan reads no file; adoptions records every existing file adoption
+  // took over: where it was found, what it became (the track's real file, a kept copy or link, or trash).
+  `
+  CREATE TABLE scan_cache (
+    path TEXT PRIMARY KEY,
+    size INTEGER NOT NULL,
+    mtime_ms REAL NOT NULL,
+    meta TEXT NOT NULL,
+    hash TEXT,
+    scanned_at TEXT NOT NULL
+  ) WITHOUT ROWID;
+  CREATE TABLE adoptions (
+    id INTEGER PRIMARY KEY,
+    adopted_at TEXT NOT NULL,
+    track_source_id TEXT NOT NULL,
+    original_path TEXT NOT NULL,
+    path TEXT NOT NULL,
+    role TEXT NOT NULL CHECK (role IN ('primary','copy','hardlink','symlink','trashed')),
+    evidence TEXT NOT NULL,
+    size INTEGER,
+    hash TEXT
+  );
+  CREATE INDEX adoptions_track ON adoptions(track_source_id);
+  `,
 ];

@@ -816,5 +816,122 @@ function wrapStore(file: DbFile) {
     query(sql: string, params: SqlValue[] = []): SqlValue[][] {
       return rows(db, sql, params);
     },
+
+    ...adoptStore(db, write, transaction, () => file.touch()),
+  };
+}
+
+// ---------------------------------------------------------------------------------------------- adopt
+// `cratesync adopt` (src/adopt/): the tag cache of the scan and the record of adopted files (migration 5).
+
+/** One file's cached scan: valid while the file keeps its size and mtime. */
+export interface ScanCacheEntry {
+  path: string;
+  size: number;
+  mtimeMs: number;
+  /** The FileMeta as JSON (the adopt module owns its shape). */
+  meta: string;
+  hash?: string;
+}
+
+/** One existing file adoption took over. */
+export interface AdoptionRecord {
+  trackId: string;
+  originalPath: string;
+  /** Where the file is now: the track's real file, a kept copy or link, or its place in the trash. */
+  path: string;
+  role: 'primary' | 'copy' | 'hardlink' | 'symlink' | 'trashed';
+  evidence: string;
+  size?: number;
+  hash?: string;
+}
+
+function adoptStore(
+  db: Database,
+  write: (sql: string, params?: SqlValue[]) => void,
+  transaction: <T>(fn: () => T) => T,
+  touch: () => void,
+) {
+  return {
+    loadScanCache(): Map<string, ScanCacheEntry> {
+      const out = new Map<string, ScanCacheEntry>();
+      for (const [p, size, mtime, meta, hash] of rows(
+        db,
+        'SELECT path, size, mtime_ms, meta, hash FROM scan_cache',
+      )) {
+        out.set(String(p), {
+          path: String(p),
+          size: Number(size),
+          mtimeMs: Number(mtime),
+          meta: String(meta),
+          hash: str(hash),
+        });
+      }
+      return out;
+    },
+
+    /** Upserts scan results in one transaction. */
+    putScanCache(entries: readonly ScanCacheEntry[], now: string): void {
+      if (entries.length === 0) return;
+      transaction(() => {
+        for (const e of entries) {
+          run(
+            db,
+            `INSERT INTO scan_cache (path, size, mtime_ms, meta, hash, scanned_at) VALUES (?, ?, ?, ?, ?, ?)
+             ON CONFLICT(path) DO UPDATE SET size = excluded.size, mtime_ms = excluded.mtime_ms,
+               meta = excluded.meta, hash = excluded.hash, scanned_at = excluded.scanned_at`,
+            [e.path, e.size, e.mtimeMs, e.meta, e.hash ?? null, now],
+          );
+        }
+      });
+      touch();
+    },
+
+    /** Forgets cached scans of paths that are gone (or that the state DB owns now). */
+    dropScanCache(paths: readonly string[]): void {
+      if (paths.length === 0) return;
+      transaction(() => {
+        for (const p of paths) run(db, 'DELETE FROM scan_cache WHERE path = ?', [p]);
+      });
+      touch();
+    },
+
+    /** A file adoption moved keeps its cached scan under its new path (a rename keeps size and mtime). */
+    moveScanCache(from: string, to: string): void {
+      write('DELETE FROM scan_cache WHERE path = ?', [to]);
+      write('UPDATE scan_cache SET path = ? WHERE path = ?', [to, from]);
+    },
+
+    recordAdoptions(records: readonly AdoptionRecord[], now: string): void {
+      if (records.length === 0) return;
+      transaction(() => {
+        for (const r of records) {
+          run(
+            db,
+            `INSERT INTO adoptions (adopted_at, track_source_id, original_path, path, role, evidence, size, hash)
+             VALUES (?, ?, ?, ?, ?, ?, ?, ?)`,
+            [now, r.trackId, r.originalPath, r.path, r.role, r.evidence, r.size ?? null, r.hash ?? null],
+          );
+        }
+      });
+      touch();
+    },
+
+    listAdoptions(): (AdoptionRecord & { adoptedAt: string })[] {
+      return rows(
+        db,
+        `SELECT adopted_at, track_source_id, original_path, path, role, evidence, size, hash
+         FROM adoptions ORDER BY id`,
+      ).map(([at, track, original, p, role, evidence, size, hash]) => ({
+        adoptedAt: String(at),
+        trackId: String(track),
+        originalPath: String(original),
+        path: String(p),
+        role: String(role) as AdoptionRecord['role'],
+        evidence: String(evidence),
+        size: num(size),
+        hash: str(hash),
+      }));
+    },
   };
 }

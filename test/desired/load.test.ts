@@ -110,7 +110,12 @@ children:
 `;
     const desired = loadDesiredStateFromText(text, '/lib/library.yaml');
     expect(desired.adopt).toEqual({ mode: 'auto' });
-    expect(desired.watch).toEqual({ interval: '15m', debounce: '2s', disk: false, http: '127.0.0.1:7465' });
+    expect(desired.watch).toEqual({
+      intervalMs: 15 * 60_000,
+      debounceMs: 2000,
+      disk: false,
+      http: { host: '127.0.0.1', port: 7465 },
+    });
     expect(desired.exports).toEqual({ rekordbox: { path: 'rekordbox.xml', folder: 'cratesync' } });
     expect(desired.children.map((c) => c.spec)).toEqual([
       { name: 'Peak Time', from: ['Deep House', 'Techno'], where: 'bpm:126..', limit: 50 },

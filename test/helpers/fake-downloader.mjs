@@ -1,5 +1,5 @@
 // A stand-in for tidal-dl-ng / tiddl, driven by the command downloader's tests as a real child process.
-// Usage: node fake-downloader.mjs MODE DIR URL [FIXTURE]
+// Usage: node fake-downloader.mjs MODE DIR URL [FIXTURE] [DELAY_MS]
 // MODE picks the behaviour; DIR is the staging folder ({dir}); FIXTURE is an audio file to "download".
 // Modes that start a helper process write parent.pid and child.pid into DIR so the test can check that
 // nothing survives.
@@ -8,7 +8,7 @@ import { spawn } from 'node:child_process';
 import { copyFileSync, mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 
-const [mode, dir, url, fixture] = process.argv.slice(2);
+const [mode, dir, url, fixture, delayMs] = process.argv.slice(2);
 
 const forever = () => setInterval(() => {}, 1000);
 
@@ -36,6 +36,10 @@ switch (mode) {
     writeFileSync(join(dir, 'Artist/Album/01 - Title.lrc'), '[00:00.00] la la');
     writeFileSync(join(dir, 'download.log'), 'ok');
     writeFileSync(join(dir, 'Artist/Album/01 - Title.flac.part'), 'partial');
+    break;
+  case 'delayed':
+    // A download that takes a while (DELAY_MS), for tests that stop the controller in the middle of a run.
+    setTimeout(() => deliver('track.mp3'), Number(delayMs ?? 200));
     break;
   case 'no-file':
     // What tidal-dl-ng does when a track cannot be fetched: say so, exit 0.

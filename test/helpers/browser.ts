@@ -2,8 +2,9 @@
 // nothing. `.ci/run` installs the package when /usr/bin/chromium is missing; a test that cannot find it
 // fails with a message saying how to get it (it does not skip: a skipped browser test reads as a passing one).
 //
-// Used by the dashboard test against a fake ApiPort, and meant for the same test against a real
-// `cratesync watch` process: launchChromium() + openPage() + the dashboard accessors below only need a URL.
+// Used by the dashboard test against a fake ApiPort (test/browser/dashboard.test.ts) and against a real
+// `cratesync watch` process (test/browser/watcher-dashboard.test.ts): launchChromium() + openPage() + the
+// dashboard accessors below only need a URL.
 
 import fs from 'node:fs';
 import { type Browser, type BrowserContext, chromium, type Locator, type Page } from 'playwright-core';

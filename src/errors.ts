@@ -23,6 +23,12 @@ export function formatIssue(issue: ConfigIssue): string {
   return `${issue.file}:${issue.line}:${issue.col}: ${issue.message}`;
 }
 
+/** A ConfigError as the watcher shows it: every issue as FILE:LINE:COL: message (any other error: its message). */
+export function describeConfigError(err: unknown): string {
+  if (err instanceof ConfigError && err.issues.length > 0) return err.issues.map(formatIssue).join('\n');
+  return err instanceof Error ? err.message : String(err);
+}
+
 /** The source could not be read. Retryable errors (timeouts, 429, 5xx) may succeed on a later run. */
 export class SourceError extends Error {
   override readonly name = 'SourceError';

@@ -32,6 +32,11 @@ export function dashboardHtml(opts: DashboardOptions): string {
     <span data-testid="loop-reason"></span>
     <span class="muted" data-testid="next-run"></span>
   </div>
+  <div class="config" data-testid="config" hidden>
+    <span class="muted">library.yaml</span> <code data-testid="config-source"></code>
+    <span class="bad" data-testid="config-rejected"></span>
+    <span class="bad" data-testid="config-error"></span>
+  </div>
   <div class="actions">
     <button type="button" data-testid="reconcile-now">Reconcile now</button>
     <button type="button" data-testid="suspend">Suspend</button>
@@ -66,8 +71,8 @@ export function dashboardHtml(opts: DashboardOptions): string {
   <section>
     <h2>Recent runs</h2>
     <table>
-      <thead><tr><th>#</th><th>Status</th><th>Trigger</th><th>Started</th><th>Took</th><th>Applied</th>
-        <th>Failed</th><th>Errors</th></tr></thead>
+      <thead><tr><th>#</th><th>Status</th><th>Trigger</th><th>Commit</th><th>Started</th><th>Took</th>
+        <th>Applied</th><th>Failed</th><th>Errors</th></tr></thead>
       <tbody data-testid="runs"></tbody>
     </table>
     <p class="muted" data-testid="runs-empty" hidden>No runs yet.</p>
@@ -104,6 +109,8 @@ input { font: inherit; padding: .25rem .4rem; min-width: 18rem; }
 .state-reconciling, .state-debouncing, .health-progressing, .run-in_progress { color: var(--warn); }
 .state-backoff, .state-invalid, .state-stopped, .health-degraded, .run-failed { color: var(--bad); }
 .state-suspended { color: var(--muted); }
+.config { margin-top: .35rem; display: flex; gap: .6rem; align-items: baseline; flex-wrap: wrap; }
+.bad { color: var(--bad); }
 table { border-collapse: collapse; width: 100%; }
 th, td { text-align: left; padding: .3rem .5rem; border-bottom: 1px solid rgba(127,127,127,.25); vertical-align: top; }
 td.num { text-align: right; font-variant-numeric: tabular-nums; }
@@ -177,6 +184,18 @@ const SCRIPT = `
     $('resume').disabled = !suspended;
   }
 
+  // Where library.yaml comes from; from GitHub, the commit in force, a refused commit, and why GitHub
+  // cannot be read (the library in force stays meanwhile).
+  function renderConfig(c) {
+    $('config').hidden = !c;
+    if (!c) return;
+    $('config-source').textContent = c.source + (c.commit ? ' at ' + c.commit.slice(0, 7) : '');
+    $('config-rejected').textContent = c.rejected
+      ? 'commit ' + c.rejected.commit.slice(0, 7) + ' not applied: ' + c.rejected.error : '';
+    $('config-error').textContent = c.error
+      ? c.error.message + ' (since ' + time(c.error.since) + ')' : '';
+  }
+
   function renderRun(run) {
     // Live events are newer than a polled status, unless they belong to another run.
     const p = live && run && (live.eventId === undefined || live.eventId === run.eventId) ? live : run && run.progress;
@@ -221,6 +240,7 @@ const SCRIPT = `
         el('td', { class: 'num' }, r.id),
         el('td', { 'data-testid': 'run-status', class: cls('run-', r.status) }, r.status),
         el('td', {}, r.trigger || ''),
+        el('td', { 'data-testid': 'run-commit' }, r.commit ? String(r.commit).slice(0, 7) : ''),
         el('td', {}, time(r.startedAt)),
         el('td', {}, r.finishedAt ? took(r.startedAt, r.finishedAt) : ''),
         el('td', { class: 'num' }, r.actionsApplied === undefined ? '' : r.actionsApplied),
@@ -239,6 +259,7 @@ const SCRIPT = `
 
   function render(s) {
     renderLoop(s.loop);
+    renderConfig(s.config);
     renderRun(s.run);
     renderPlaylists(s.playlists || []);
     renderRuns(s.recentRuns && s.recentRuns.length ? s.recentRuns : s.lastRun ? [s.lastRun] : []);

@@ -47,6 +47,8 @@ export interface RunInfo {
   error?: string;
   /** Failures of single actions in a run that otherwise went through. */
   errors?: string[];
+  /** The commit of library.yaml the run applied (GitHub, or HEAD of a local git work tree). */
+  commit?: string;
 }
 
 export type PlaylistHealth = 'healthy' | 'progressing' | 'degraded' | 'unknown';
@@ -71,8 +73,28 @@ export interface DedupeSavings {
   bytesOnDisk?: number;
 }
 
+/** Where library.yaml comes from and how reading it goes. */
+export interface ConfigSourceStatus {
+  /** The library.yaml followed: its path, or `github:OWNER/REPO/PATH@REF`. */
+  source: string;
+  /** GitHub: the commit whose library.yaml is in force (the last good one). */
+  commit?: string;
+  /** GitHub: the newest commit at the ref whose library.yaml was refused (invalid), with its first error. */
+  rejected?: { commit: string; error: string };
+  /** GitHub: when the ref was last read successfully, and when it is read next (ISO 8601). */
+  checkedAt?: string;
+  nextCheckAt?: string;
+  /**
+   * GitHub: why it cannot be read now (no network, 5xx, bad token, rate limit), until a read succeeds. The
+   * library in force stays and keeps being reconciled meanwhile.
+   */
+  error?: { message: string; kind: string; since: string; resetAt?: string };
+}
+
 export interface ApiStatus {
   loop: LoopStatus;
+  /** Where library.yaml comes from (a file, or a ref on GitHub) and whether it can be read. */
+  config?: ConfigSourceStatus;
   run?: RunInProgress;
   lastRun?: RunInfo;
   /** Newest first, a handful: the dashboard's run list. */

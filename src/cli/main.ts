@@ -98,12 +98,25 @@ program
 program
   .command('watch')
   .description(
-    'keep the library converged: run on library.yaml changes, on a poll and on request; serve a status API and dashboard',
+    'keep the library converged: run on library.yaml changes (or new commits on GitHub), on a poll and on request; serve a status API and dashboard',
   )
   .option('--trace <file>', "append the control loop's transitions to FILE as JSON lines")
   .option('--http <address:port>', 'where the status API listens (overrides watch.http)')
   .option('--host <address>', 'the status API address (overrides the one in watch.http)')
   .option('--port <n>', 'the status API port (overrides the one in watch.http; 0 picks a free one)')
+  .option(
+    '--from <github:OWNER/REPO/PATH@REF>',
+    'follow library.yaml on GitHub: apply each new commit (token: $GITHUB_TOKEN); -f may also name a bootstrap file with source.git',
+  )
+  .option('--root <dir>', "with --from: the local folder the fetched file's relative paths resolve against")
+  .option(
+    '--git-interval <duration>',
+    'from GitHub: time between reads of the ref (default 1m; 304s are free)',
+  )
+  .option(
+    '--dashboard-url <url>',
+    'from GitHub: the link of the commit statuses (default: $CRATESYNC_DASHBOARD_URL)',
+  )
   .action((o) => guard(async () => (await watchCommand()).runWatch({ ...global(), ...o })));
 
 program

@@ -2,7 +2,9 @@
 
 import path from 'node:path';
 import { paths } from '../controller/reconcile.ts';
+import { readWatchInfo, type WatchInfo } from '../controller/watch-info.ts';
 import { nodeFsPort } from '../io/fs.ts';
+import { nodeProcessPort } from '../io/process.ts';
 import { displayName } from '../reconcilers/playlists/plan.ts';
 import {
   type ChildReport,
@@ -12,12 +14,13 @@ import {
   statusReport,
 } from '../state/reports.ts';
 import { openStore, type Store } from '../state/store.ts';
+import { watcherLock } from './delegate.ts';
 import { bold, dim, formatBytes, green, printJson, red, yellow } from './output.ts';
 import { type GlobalFlags, loadLibrary } from './runtime.ts';
 
 async function withStore<T>(
   flags: GlobalFlags & { libraryRoot?: string },
-  fn: (store: Store) => T,
+  fn: (store: Store, root: string) => T,
 ): Promise<T | undefined> {
   // `--library-root` reports on a library whose library.yaml is not here (e.g. one applied --from GitHub).
   const root = flags.libraryRoot !== undefined ? path.resolve(flags.libraryRoot) : loadLibrary(flags).root;
@@ -29,17 +32,21 @@ async function withStore<T>(
   }
   const store = await openStore(nodeFsPort, db);
   try {
-    return fn(store);
+    return fn(store, root);
   } finally {
     store.close();
   }
 }
 
 export async function runStatus(flags: GlobalFlags & { libraryRoot?: string }): Promise<number> {
-  const report = await withStore(flags, statusReport);
-  if (!report) return 0;
+  const found = await withStore(flags, (store, root) => ({
+    report: statusReport(store),
+    watcher: runningWatcher(root),
+  }));
+  if (!found) return 0;
+  const { report, watcher } = found;
   if (flags.json) {
-    printJson(report);
+    printJson(watcher ? { ...report, watcher } : report);
     return 0;
   }
   const fmt = (r: Record<string, number>) =>
@@ -52,6 +59,7 @@ export async function runStatus(flags: GlobalFlags & { libraryRoot?: string }): 
     `${bold('On disk')}    ${fmt(report.paths)} (${formatBytes(report.dedupe.bytesOnDisk)})`,
     `${bold('Dedupe')}     ${report.dedupe.sharedTracks} tracks shared by several playlists; ${report.dedupe.links} links save ${formatBytes(report.dedupe.bytesSaved)}`,
   ];
+  if (watcher) lines.push(...watcherLines(watcher));
   // The revision of library.yaml the last run applied (GitHub commit, or HEAD of the local work tree).
   const last = report.lastRun;
   if (last?.configCommit !== undefined || last?.configSource !== undefined)
@@ -73,6 +81,25 @@ export async function runStatus(flags: GlobalFlags & { libraryRoot?: string }): 
   if (report.recentRuns.length === 0) lines.push('  none yet');
   process.stdout.write(`${lines.join('\n')}\n`);
   return 0;
+}
+
+/** The watcher that holds this library, as its watch.json describes it (kept up to date from GitHub). */
+function runningWatcher(root: string): WatchInfo | undefined {
+  if (!watcherLock(nodeFsPort, root, nodeProcessPort)) return undefined;
+  return readWatchInfo(nodeFsPort, paths(root).dir);
+}
+
+function watcherLines(w: WatchInfo): string[] {
+  const c = w.source;
+  const following = c ? `${c.source}${c.commit ? ` at ${c.commit.slice(0, 7)}` : ''}` : w.file;
+  const lines = [`${bold('Watcher')}    pid ${w.pid} · ${w.url} · following ${following}`];
+  // GitHub cannot be read: the library in force stays; a refused commit: the watcher is in invalid.
+  if (c?.error) lines.push(`  ${red('GitHub')}   ${c.error.message} ${dim(`(since ${c.error.since})`)}`);
+  if (c?.rejected)
+    lines.push(
+      `  ${red('invalid')}  commit ${c.rejected.commit.slice(0, 7)} is not applied: ${c.rejected.error}`,
+    );
+  return lines;
 }
 
 /** `github:me/crates/library.yaml@main at 1a2b3c4`, `library.yaml at 1a2b3c4 with uncommitted edits`. */

@@ -6,6 +6,7 @@ import {
   type ApiPort,
   type ApiStatus,
   apiError,
+  type ConfigSourceStatus,
   type PlaylistHealth,
   type PlaylistStatus,
   type RunInfo,
@@ -29,6 +30,8 @@ export interface WatchApiDeps {
   reader: StateReader;
   tracker: RunTracker;
   hub: ProgressHub;
+  /** Where library.yaml comes from (a file, a ref on GitHub) and how reading it goes. */
+  config?: () => ConfigSourceStatus;
   /** GET /api/plan: observe and plan with the current library.yaml. */
   plan: () => Promise<Record<string, unknown>>;
   now: () => number;
@@ -119,6 +122,7 @@ export function createWatchApi(deps: WatchApiDeps): WatchApi {
           ...(since ? { since: iso(since.at) } : {}),
           ...(s.nextRunAt !== null ? { nextRunAt: iso(s.nextRunAt) } : {}),
         },
+        ...(deps.config ? { config: deps.config() } : {}),
         recentRuns: runs,
         playlists: (db?.playlists ?? []).map((p) => playlistStatus(p, reconciling)),
         dedupe: db?.dedupe ?? { sharedTracks: 0, links: 0, bytesSaved: 0 },
@@ -218,6 +222,7 @@ function runInfo(row: SyncEventRow | SyncEventData): RunInfo {
   if (r.actionsFailed !== undefined) info.actionsFailed = r.actionsFailed;
   if (r.error !== undefined) info.error = r.error;
   if (r.errors !== undefined && r.errors.length > 0) info.errors = r.errors.slice(0, 10);
+  if (r.configCommit !== undefined) info.commit = r.configCommit;
   return info;
 }
 

@@ -3,6 +3,7 @@
 // the API is up and removed when the watcher exits; one left by a killed watcher is recognised by its pid.
 
 import path from 'node:path';
+import type { ConfigSourceStatus } from '../api/port.ts';
 import type { Fs } from '../io/fs.ts';
 
 export const WATCH_INFO_FILE = 'watch.json';
@@ -14,8 +15,10 @@ export interface WatchInfo {
   startedAt: string;
   host: string;
   port: number;
-  /** The library.yaml the watcher follows. */
+  /** The library.yaml the watcher follows: its path, or `github:OWNER/REPO/PATH@REF`. */
   file: string;
+  /** From GitHub: the commit in force, a refused commit, and why GitHub cannot be read, kept up to date. */
+  source?: ConfigSourceStatus;
 }
 
 export function writeWatchInfo(fs: Fs, dir: string, info: WatchInfo): void {

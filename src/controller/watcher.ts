@@ -1,19 +1,24 @@
 // `cratesync watch` as a library: everything the watching controller is, wired together. It takes the
 // library's lock for its whole life, starts the control loop (machine.ts) whose runs are the very reconcile
-// of the one-shot command, the triggers (library.yaml content changes, the playlist folders with
-// `watch.disk`), and the status API with its token; it writes `.cratesync/watch.json` so other commands can
-// find it. stop() undoes all of it in order: triggers, the loop (the run in flight is aborted and settles
-// after its action in flight), the API, watch.json and the token, the lock.
+// of the one-shot command, the triggers (library.yaml content changes, or new commits of library.yaml on
+// GitHub; the playlist folders with `watch.disk`), and the status API with its token; it writes
+// `.cratesync/watch.json` so other commands can find it. stop() undoes all of it in order: triggers, the
+// loop (the run in flight is aborted and settles after its action in flight), the API, watch.json and the
+// token, the lock.
 
 import { createHash } from 'node:crypto';
 import path from 'node:path';
-import { type ApiPort, apiError } from '../api/port.ts';
+import { type ApiPort, apiError, type ConfigSourceStatus } from '../api/port.ts';
 import { type ApiServer, startApiServer } from '../api/routes.ts';
 import { TOKEN_FILE, writeApiToken } from '../api/token.ts';
 import { loadDesiredState, loadDesiredStateFromText } from '../desired/load.ts';
 import { normalizeWatch } from '../desired/normalize.ts';
-import { ConfigError, formatIssue } from '../errors.ts';
+import { describeConfigError } from '../errors.ts';
+import { runDescription } from '../gitops/commit-status.ts';
+import { oneLine } from '../gitops/errors.ts';
+import { gitHubRevision } from '../gitops/library.ts';
 import { localGitRevision } from '../gitops/local-git.ts';
+import { createGitHubSource, type GitHubSource, type GitHubWatchOptions } from '../gitops/watch-source.ts';
 import type { Fs } from '../io/fs.ts';
 import { nodeFsPort } from '../io/fs.ts';
 import { nodeProcessPort, type ProcessPort } from '../io/process.ts';
@@ -33,8 +38,18 @@ import { removeWatchInfo, type WatchInfo, writeWatchInfo } from './watch-info.ts
 import { startWatchLoop, type TraceRecord, type WatchLoop } from './watch-loop.ts';
 
 export interface WatcherOptions {
-  /** library.yaml (relative to the working folder or absolute). */
-  file: string;
+  /** library.yaml (relative to the working folder or absolute); unused with `github`. */
+  file?: string;
+  /**
+   * Follow library.yaml on GitHub instead of a local file: new commits are applied once each, the runs
+   * post commit statuses, and a GitHub that cannot be read leaves the library in force (see
+   * src/gitops/watch-source.ts).
+   */
+  github?: GitHubWatchOptions;
+  /** Watch settings that win over library.yaml's `watch:` (a bootstrap file's). */
+  watch?: Partial<WatchConfig>;
+  /** Told the library root as soon as library.yaml is loaded (before the lock), e.g. to open the log there. */
+  onRoot?: (root: string) => void;
   log: Logger;
   fs?: Fs;
   proc?: ProcessPort;
@@ -60,9 +75,11 @@ export interface Watcher {
   host: string;
   port: number;
   token: string;
-  /** Absolute library.yaml and library root. */
+  /** Absolute library.yaml (or `github:OWNER/REPO/PATH@REF`) and library root. */
   file: string;
   root: string;
+  /** Where library.yaml comes from and how reading it goes (GitHub errors, the commit in force). */
+  config(): ConfigSourceStatus;
   loop: WatchLoop;
   api: ApiPort;
   /** Resolves once the loop has stopped, whoever stopped it. */
@@ -76,16 +93,19 @@ interface Active {
   deps: Deps;
   /** Hash of the library.yaml text the ports were built from. */
   hash: string;
+  /** The GitHub commit the library comes from. */
+  sha?: string;
 }
 
 export const DEFAULT_DISK_GRACE_MS = 1000;
 
 const message = (err: unknown): string => (err instanceof Error ? err.message : String(err));
 
-/** A ConfigError as the loop shows it: every issue as FILE:LINE:COL: message. */
-export function describeConfigError(err: unknown): string {
-  if (err instanceof ConfigError && err.issues.length > 0) return err.issues.map(formatIssue).join('\n');
-  return message(err);
+export { describeConfigError };
+
+/** The settings the loop and the server run with: library.yaml's, under the overrides. */
+function watchSettings(desired: DesiredState, overrides: Partial<WatchConfig> = {}): WatchConfig {
+  return { ...(desired.watch ?? normalizeWatch({})), ...overrides };
 }
 
 const hashText = (text: string) => createHash('sha256').update(text).digest('hex');
@@ -95,7 +115,11 @@ export async function startWatcher(opts: WatcherOptions): Promise<Watcher> {
   const proc = opts.proc ?? nodeProcessPort;
   const now = opts.now ?? Date.now;
   const { log } = opts;
-  const file = path.resolve(opts.file);
+  const gh: GitHubSource | undefined = opts.github
+    ? createGitHubSource(opts.github, { log, now })
+    : undefined;
+  if (!gh && opts.file === undefined) throw new Error('startWatcher: a file or a GitHub source is needed');
+  const file = gh ? gh.source : path.resolve(opts.file!);
   const buildPorts =
     opts.ports ??
     ((desired: DesiredState) => ({
@@ -103,11 +127,14 @@ export async function startWatcher(opts: WatcherOptions): Promise<Watcher> {
       downloader: createDownloader(desired, fs),
     }));
 
-  // Without a valid library.yaml at start there is no library to lock: refuse to start (ConfigError).
-  const initial = loadDesiredState(file, fs);
+  // Without a valid library.yaml at start there is no library to lock: refuse to start (ConfigError). From
+  // GitHub, the first read waits while GitHub cannot be reached.
+  const first = gh ? await gh.first() : undefined;
+  const initial = first ? first.desired : loadDesiredState(file, fs);
   const root = initial.root;
+  opts.onRoot?.(root);
   const p = paths(root);
-  const settings: WatchConfig = initial.watch ?? normalizeWatch({});
+  const settings: WatchConfig = watchSettings(initial, opts.watch);
   const graceMs = opts.diskGraceMs ?? DEFAULT_DISK_GRACE_MS;
 
   const lock = acquireLock(fs, p.lock, proc, { now, log, command: 'watch' });
@@ -135,16 +162,20 @@ export async function startWatcher(opts: WatcherOptions): Promise<Watcher> {
     done(Stage.Files, 'close the state reader', () => reader.close());
     let loop: WatchLoop | undefined;
     let active: Active | undefined;
+    let refreshInfo = () => {};
 
-    const makeActive = (desired: DesiredState, hash: string): Active => {
+    const makeActive = (desired: DesiredState, hash: string, sha?: string): Active => {
       const ports = buildPorts(desired);
       return {
         desired,
         hash,
+        ...(sha !== undefined ? { sha } : {}),
         deps: { fs, source: ports.source, downloader: ports.downloader, now, log, proc, progress: hub },
       };
     };
-    active = makeActive(initial, hashText(String(fs.readFileSync(file, 'utf8'))));
+    active = first
+      ? makeActive(initial, hashText(first.text), first.sha)
+      : makeActive(initial, hashText(String(fs.readFileSync(file, 'utf8'))));
 
     const disk = createDiskTrigger({
       fs,
@@ -159,14 +190,36 @@ export async function startWatcher(opts: WatcherOptions): Promise<Watcher> {
     });
     done(Stage.Triggers, 'stop watching the playlist folders', () => disk.close());
     const diskDir = (desired: DesiredState) =>
-      (desired.watch ?? normalizeWatch({})).disk
-        ? path.join(desired.root, desired.layout.playlists)
-        : undefined;
+      watchSettings(desired, opts.watch).disk ? path.join(desired.root, desired.layout.playlists) : undefined;
     const updateDisk = () => {
       if (active) void disk.update(diskDir(active.desired));
     };
 
+    // From GitHub: the newest commit seen at the ref is the library.yaml to apply; the source has loaded it
+    // (and refused one that moves the root) when it saw the commit.
+    const validateCommit = (): ValidateResult => {
+      const head = gh!.latest();
+      if (head?.error !== undefined) return { ok: false, error: head.error };
+      if (head?.desired && active?.sha !== head.sha) {
+        try {
+          const next = makeActive(head.desired, hashText(head.text), head.sha);
+          noteRestartOnly(
+            active ? watchSettings(active.desired, opts.watch) : settings,
+            watchSettings(head.desired, opts.watch),
+            log,
+          );
+          active = next;
+          refreshInfo();
+        } catch (err) {
+          return { ok: false, error: describeConfigError(err) };
+        }
+      }
+      updateDisk();
+      return { ok: true };
+    };
+
     const validate = async (): Promise<ValidateResult> => {
+      if (gh) return validateCommit();
       let text: string;
       try {
         text = String(fs.readFileSync(file, 'utf8'));
@@ -194,7 +247,11 @@ export async function startWatcher(opts: WatcherOptions): Promise<Watcher> {
       if (active?.hash !== hash) {
         try {
           const next = makeActive(desired, hash);
-          noteRestartOnly(active?.desired.watch ?? settings, desired.watch ?? normalizeWatch({}), log);
+          noteRestartOnly(
+            active ? watchSettings(active.desired, opts.watch) : settings,
+            watchSettings(desired, opts.watch),
+            log,
+          );
           active = next;
         } catch (err) {
           return { ok: false, error: describeConfigError(err) };
@@ -213,9 +270,20 @@ export async function startWatcher(opts: WatcherOptions): Promise<Watcher> {
       disk.runStarted();
       let eventId: number | undefined;
       let summary = 'failed';
+      // From GitHub: the commit's status says how its run went (pending now, then success or failure).
+      const sha = gh ? current.sha : undefined;
+      if (sha !== undefined) gh?.runStarted(sha);
+      const finished = (ok: boolean, description: string) => {
+        // A run cancelled or stopped half-way says nothing about the commit: the run after it will.
+        if (sha !== undefined && !signal.aborted) gh?.runFinished(sha, ok, description);
+      };
       try {
-        // Which revision of library.yaml the run applies, when it lives in a git work tree.
-        const revision = await localGitRevision(file).catch(() => undefined);
+        // Which revision of library.yaml the run applies: the GitHub commit, or HEAD of the git work tree
+        // the file lives in.
+        const revision =
+          gh && sha !== undefined
+            ? gitHubRevision(gh.spec, sha)
+            : await localGitRevision(file).catch(() => undefined);
         const result = await reconcile(current.desired, current.deps, {
           lockHeld: true,
           trigger,
@@ -242,11 +310,13 @@ export async function startWatcher(opts: WatcherOptions): Promise<Watcher> {
         const line = `run #${result.eventId} (${trigger}) ${result.status} in ${took} s: ${s.downloads} downloaded, ${s.linksCreated} linked, ${s.relinks} re-linked, ${s.moves} moved, ${s.removed} removed, ${s.playlistFiles} playlist files${s.failed ? `, ${s.failed} failed` : ''}`;
         if (ok) log.info(line, { eventId: result.eventId, trigger });
         else log.warn(`${line}${error ? `: ${error}` : ''}`, { eventId: result.eventId, trigger });
+        finished(ok, runDescription(ok ? 'completed' : 'failed', s, error));
         return { ok, eventId: result.eventId, ...(error !== undefined ? { error } : {}) };
       } catch (err) {
         const error = signal.aborted ? 'cancelled' : message(err);
         summary = signal.aborted ? 'cancelled' : 'failed';
         if (!signal.aborted) log.warn(`run (${trigger}) failed: ${error}`, { trigger });
+        finished(false, `failed: ${oneLine(error)}`);
         return { ok: false, error, ...(eventId !== undefined ? { eventId } : {}) };
       } finally {
         disk.runEnded();
@@ -257,8 +327,11 @@ export async function startWatcher(opts: WatcherOptions): Promise<Watcher> {
       }
     };
 
+    const configStatus = (): ConfigSourceStatus => (gh ? gh.status(active?.sha) : { source: file });
+
     const api = createWatchApi({
       loop: () => loop,
+      config: configStatus,
       reader,
       tracker,
       hub,
@@ -296,29 +369,59 @@ export async function startWatcher(opts: WatcherOptions): Promise<Watcher> {
     }
     done(Stage.Api, 'close the status API', () => server.close());
 
-    const info: WatchInfo = {
-      pid: proc.pid,
-      url: server.url,
-      startedAt: new Date(now()).toISOString(),
-      host: server.host,
-      port: server.port,
-      file,
+    const startedAt = new Date(now()).toISOString();
+    const info = (): WatchInfo => {
+      const { checkedAt: _c, nextCheckAt: _n, ...source } = configStatus();
+      return {
+        pid: proc.pid,
+        url: server.url,
+        startedAt,
+        host: server.host,
+        port: server.port,
+        file,
+        ...(gh ? { source } : {}),
+      };
     };
-    writeWatchInfo(fs, p.dir, info);
+    let infoText = JSON.stringify(info());
+    writeWatchInfo(fs, p.dir, info());
     done(Stage.Files, 'remove watch.json', () => removeWatchInfo(fs, p.dir, proc.pid));
+    // From GitHub, watch.json also tells `cratesync status` the commit in force and how reading GitHub goes.
+    refreshInfo = () => {
+      const next = info();
+      const text = JSON.stringify(next);
+      if (text === infoText) return;
+      infoText = text;
+      try {
+        writeWatchInfo(fs, p.dir, next);
+      } catch (err) {
+        log.warn(`could not update watch.json: ${message(err)}`);
+      }
+    };
 
-    // The trigger starts before the loop: a save during the first run is not missed.
-    const config: ConfigTrigger = startConfigTrigger({
-      file,
-      fs,
-      onChange: () => {
-        log.info(`${path.basename(file)} changed`);
-        loop?.send({ type: 'CONFIG_CHANGED' });
-      },
-      onError: (err) => log.warn(`watching ${file}: ${message(err)}`),
-    });
-    done(Stage.Triggers, `stop watching ${file}`, () => config.close());
-    await config.ready;
+    // The trigger starts before the loop: a save (or a commit) during the first run is not missed.
+    let config: ConfigTrigger | undefined;
+    if (gh) {
+      done(Stage.Api, 'post the last commit statuses', () => gh.flush());
+      gh.follow({
+        root,
+        onCommit: () => loop?.send({ type: 'CONFIG_CHANGED' }),
+        onStatus: () => refreshInfo(),
+      });
+      done(Stage.Triggers, `stop polling ${file}`, () => gh.close());
+    } else {
+      const trigger = startConfigTrigger({
+        file,
+        fs,
+        onChange: () => {
+          log.info(`${path.basename(file)} changed`);
+          loop?.send({ type: 'CONFIG_CHANGED' });
+        },
+        onError: (err) => log.warn(`watching ${file}: ${message(err)}`),
+      });
+      config = trigger;
+      done(Stage.Triggers, `stop watching ${file}`, () => trigger.close());
+      await trigger.ready;
+    }
 
     loop = startWatchLoop(
       {
@@ -337,7 +440,7 @@ export async function startWatcher(opts: WatcherOptions): Promise<Watcher> {
     theLoop.subscribe(logStates(log));
     done(Stage.Loop, 'stop the control loop', () => theLoop.stop());
     // Read the text once more: a save between the first read and the trigger's start is caught here.
-    config.check();
+    config?.check();
     updateDisk();
 
     const stopped = new Promise<void>((resolve) => {
@@ -358,6 +461,7 @@ export async function startWatcher(opts: WatcherOptions): Promise<Watcher> {
       token,
       file,
       root,
+      config: configStatus,
       loop: theLoop,
       api,
       stopped,

@@ -140,7 +140,7 @@ function normalizeSelector(sel: RawSelector): PlaylistSelector {
 }
 
 /** Relative to `base`; `~` and `~/...` mean the home folder, as they would in a shell. */
-function resolveUserPath(base: string, path: string): string {
+export function resolveUserPath(base: string, path: string): string {
   if (path === '~' || path.startsWith('~/')) return join(homedir(), path.slice(1));
   return resolve(base, path);
 }

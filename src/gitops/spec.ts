@@ -18,11 +18,14 @@ const REPO = /^[A-Za-z0-9._-]{1,100}$/;
 
 export const FORMAT = 'github:OWNER/REPO/PATH@REF';
 
-/** Throws ConfigError with the expected form when `text` is not a GitHub file reference. */
-export function parseGitHubSpec(text: string): GitHubFileSpec {
+/**
+ * Throws ConfigError with the expected form when `text` is not a GitHub file reference; `what` names where
+ * the text came from (`--from`, `source.git`).
+ */
+export function parseGitHubSpec(text: string, what = '--from'): GitHubFileSpec {
   const fail = (why: string): never => {
     throw new ConfigError(
-      `--from ${JSON.stringify(text)}: ${why}; expected ${FORMAT} (e.g. github:me/crates/library.yaml@main)`,
+      `${what} ${JSON.stringify(text)}: ${why}; expected ${FORMAT} (e.g. github:me/crates/library.yaml@main)`,
     );
   };
   if (!text.startsWith('github:')) fail('only GitHub is supported');

@@ -41,13 +41,17 @@ export interface SyncEventRow {
   counts?: Record<string, unknown>;
   errors?: string[];
   error?: string;
+  /** Which revision of library.yaml the run applied: `github:...` or the file, and the commit. */
+  configSource?: string;
+  configCommit?: string;
+  configDirty?: boolean;
   /** Per-run details (child playlists); only on a single event. */
   details?: unknown;
 }
 
 const COLUMNS = `id, status, trigger, dry_run, started_at, finished_at, actions_planned, actions_applied,
   actions_failed, actions_skipped, downloads, links_created, files_moved, files_removed, bytes_downloaded,
-  api_requests, cache_hits, throttled, counts, errors, error`;
+  api_requests, cache_hits, throttled, counts, errors, error, config_source, config_commit, config_dirty`;
 
 function eventRow(r: SqlValue[]): SyncEventRow {
   const row: SyncEventRow = {
@@ -77,6 +81,11 @@ function eventRow(r: SqlValue[]): SyncEventRow {
   if (Array.isArray(errors)) row.errors = errors.map(String);
   const error = s(r[20]);
   if (error !== undefined) row.error = error;
+  const source = s(r[21]);
+  if (source !== undefined) row.configSource = source;
+  const commit = s(r[22]);
+  if (commit !== undefined) row.configCommit = commit;
+  if (r[23] !== null && r[23] !== undefined) row.configDirty = n(r[23]) === 1;
   return row;
 }
 
@@ -89,7 +98,7 @@ export function syncEventRow(store: Store, id: number): SyncEventRow | undefined
   const r = store.query(`SELECT ${COLUMNS}, details FROM sync_events WHERE id = ?`, [id])[0];
   if (!r) return undefined;
   const row = eventRow(r);
-  const details = parsed(r[21]);
+  const details = parsed(r[24]);
   if (details !== undefined) row.details = details;
   return row;
 }

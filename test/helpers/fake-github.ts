@@ -3,7 +3,8 @@
 // asks for cratesync: a ref's sha (`Accept: application/vnd.github.sha`) and a file's content (raw, or the
 // base64 JSON form), both with ETags and 304 to a matching If-None-Match; 404 for an unknown repository,
 // ref or path; 401 for a wrong token; and scripted faults (a rate-limit 403 with x-ratelimit-reset, a 500,
-// a dropped connection). Every request is logged with its answer's status so tests can count them.
+// a dropped connection), or no server at all for a while (offline/online keep the port and the repositories).
+// Every request is logged with its answer's status so tests can count them.
 
 import { createHash } from 'node:crypto';
 import http from 'node:http';
@@ -61,6 +62,12 @@ export interface FakeGitHub {
   openPull(owner: string, repo: string, n: number, headSha: string, title?: string): void;
   /** The next matching requests (or the next requests, when `match` is left out) answer with `fault`. */
   fail(fault: Fault, times?: number, match?: RegExp): void;
+  /** Forgets the faults not yet used up. */
+  clearFaults(): void;
+  /** Stops listening (connections refused) until online(); the repositories stay. */
+  offline(): Promise<void>;
+  /** Listens again on the same port. */
+  online(): Promise<void>;
   count(filter?: (r: LoggedRequest) => boolean): number;
   close(): Promise<void>;
 }
@@ -108,10 +115,23 @@ export async function startFakeGitHub(): Promise<FakeGitHub> {
     fail(fault, times = 1, match) {
       faults.push({ fault, times, ...(match ? { match } : {}) });
     },
+    clearFaults() {
+      faults.length = 0;
+    },
+    offline: () =>
+      new Promise<void>((resolve) => {
+        server.close(() => resolve());
+        server.closeAllConnections();
+      }),
+    online: () => new Promise<void>((resolve) => server.listen(port, '127.0.0.1', resolve)),
     count(filter) {
       return filter ? log.filter(filter).length : log.length;
     },
-    close: () => new Promise((resolve) => server.close(() => resolve())),
+    close: () =>
+      new Promise((resolve) => {
+        if (!server.listening) return resolve();
+        server.close(() => resolve());
+      }),
   };
 
   const server = http.createServer((req, res) => {
@@ -300,7 +320,8 @@ export async function startFakeGitHub(): Promise<FakeGitHub> {
     });
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  state.url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  const port = (server.address() as AddressInfo).port;
+  state.url = `http://127.0.0.1:${port}`;
   return state;
 }
 

@@ -224,7 +224,7 @@ export async function autoAdopt(
   catalog: Catalog,
   store: Store,
   deps: AdoptDeps,
-  opts: { signal?: AbortSignal } = {},
+  opts: { signal?: AbortSignal; dryRun?: boolean } = {},
 ): Promise<AdoptReport | undefined> {
   const mode = desired.adopt?.mode;
   if (mode !== 'auto' && mode !== 'manual') return undefined;
@@ -233,8 +233,9 @@ export async function autoAdopt(
   const report = await adoptWithCatalog(desired, catalog, store, deps, {
     scope: mode === 'auto' ? 'all' : 'pins',
     signal: opts.signal,
+    dryRun: opts.dryRun,
   });
-  if (report.placed.length > 0 || report.trash.length > 0)
+  if ((!opts.dryRun && report.placed.length > 0) || report.trash.length > 0)
     deps.log.info(
       `adopt: ${report.placed.length} existing file(s) became tracks' real files, ${report.trash.length} duplicate(s) went to the trash`,
     );

@@ -103,6 +103,15 @@ export function printPlan(pass: PassResult, opts: { limit: number }): void {
   }
   const children = childLines(pass.children);
   if (children.length > 0) out.push('', bold('Child playlists:'), ...children);
+  if (pass.adopt) {
+    const a = pass.adopt;
+    out.push(
+      '',
+      bold('Adopt first (adopt: auto):'),
+      `  ${a.files} existing file(s) become tracks' real files; ${a.downloadsAvoided} download(s) above will not happen`,
+      `  ${a.trashed} duplicate cop${a.trashed === 1 ? 'y goes' : 'ies go'} to the trash; ${a.ambiguous} ambiguous file(s) are left alone (cratesync adopt --dry-run lists them)`,
+    );
+  }
   if (pass.unsafe) out.push('', yellow(`Nothing will be moved or removed: ${pass.unsafe}.`));
   const summary = planJson(pass).summary;
   const parts = Object.entries(summary.byType).map(([t, n]) => `${n} ${t}`);

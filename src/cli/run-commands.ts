@@ -46,7 +46,7 @@ export async function runPlan(
     if (flags.from !== undefined) process.stdout.write(`Plan for ${desired.file}:\n`);
     printPlan(pass, { limit: Number(flags.limit ?? 50) });
   }
-  return flags.detailedExitcode && pass.actions.length > 0 ? 2 : 0;
+  return flags.detailedExitcode && (pass.actions.length > 0 || pass.adopt !== undefined) ? 2 : 0;
 }
 
 export async function runReconcile(

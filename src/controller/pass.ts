@@ -35,6 +35,19 @@ export interface PassResult {
   shortcut?: boolean;
   /** Per child playlist: what this pass changes on disk and on TIDAL. */
   children: ChildChange[];
+  /** `plan` with `adopt: auto|manual`: what adopting existing files would do before this plan is applied. */
+  adopt?: AdoptPreview;
+}
+
+export interface AdoptPreview {
+  /** Existing files that would become tracks' real files. */
+  files: number;
+  /** Their tracks are then not downloaded (the downloads listed in this plan for them do not happen). */
+  downloadsAvoided: number;
+  /** Duplicate copies that would go to the trash. */
+  trashed: number;
+  /** Files that match several tracks and are left for the user (`cratesync adopt --dry-run` lists them). */
+  ambiguous: number;
 }
 
 /** A full pass also keeps what it observed. */

@@ -3,13 +3,15 @@
 
 import type { Action, Skipped } from '../types.ts';
 import type { ChildChange } from './child-changes.ts';
-import type { PassResult } from './pass.ts';
+import type { AdoptPreview, PassResult } from './pass.ts';
 
 export interface PlanJson {
   actions: Action[];
   skipped: Skipped[];
   /** Per child playlist: what changes on disk and on TIDAL. */
   children: ChildChange[];
+  /** With `adopt: auto|manual`: what adopting existing files would do first. */
+  adopt?: AdoptPreview;
   summary: {
     actions: number;
     byType: Record<string, number>;
@@ -29,6 +31,7 @@ export function planJson(pass: PassResult): PlanJson {
     ),
     skipped,
     children: pass.children,
+    ...(pass.adopt ? { adopt: pass.adopt } : {}),
     summary: {
       actions: pass.actions.length,
       byType: countBy(pass.actions, (a) => (a.type === 'remove' && a.evict ? 'evict' : a.type)),

@@ -90,11 +90,24 @@ export async function planOnly(
       if (rec) return shortcutPass(rec);
     }
     const catalog = await deps.source.observe(signal, cacheFor(desired, deps, store, opts.refresh));
-    return observeAndPlan(desired, catalog, {
+    const pass: PassResult = observeAndPlan(desired, catalog, {
       ...deps,
       store,
       downloaderExtension: deps.downloader.extension,
     });
+    const adoption = await autoAdopt(desired, catalog, store, adoptDeps(deps), { signal, dryRun: true });
+    if (
+      adoption &&
+      (adoption.placed.length > 0 || adoption.trash.length > 0 || adoption.ambiguous.length > 0)
+    ) {
+      pass.adopt = {
+        files: adoption.placed.length,
+        downloadsAvoided: adoption.downloadsAvoided,
+        trashed: adoption.trash.length,
+        ambiguous: adoption.ambiguous.length,
+      };
+    }
+    return pass;
   } finally {
     store.close();
   }
@@ -191,19 +204,7 @@ async function runPasses(
   );
   // `adopt: auto|manual`: files already under the root become tracks' real files before anything is planned,
   // so nothing they hold is downloaded again (src/adopt/).
-  await autoAdopt(
-    desired,
-    catalog,
-    store,
-    {
-      fs: deps.fs,
-      now: deps.now,
-      log: deps.log,
-      progress: deps.progress,
-      downloaderExtension: deps.downloader.extension,
-    },
-    { signal },
-  );
+  await autoAdopt(desired, catalog, store, adoptDeps(deps), { signal });
   opts.onPhase?.('plan');
   let pass = observeAndPlan(desired, catalog, passOpts);
   if (signal.aborted) {
@@ -319,6 +320,16 @@ async function runPasses(
   store.save();
   journal.clear();
   return { eventId, status, firstPass, outcomes, summary, error };
+}
+
+function adoptDeps(deps: Deps) {
+  return {
+    fs: deps.fs,
+    now: deps.now,
+    log: deps.log,
+    progress: deps.progress,
+    downloaderExtension: deps.downloader.extension,
+  };
 }
 
 /** Nothing changed since the last converged run: record the run and stop. */

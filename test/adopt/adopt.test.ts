@@ -7,7 +7,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { adoptWithCatalog, autoAdopt, runAdoption } from '../../src/adopt/run.ts';
-import { reconcile } from '../../src/controller/reconcile.ts';
+import { planOnly, reconcile } from '../../src/controller/reconcile.ts';
 import { fileTagReader, type TagReader } from '../../src/io/audio-tags.ts';
 import { nodeFsPort } from '../../src/io/fs.ts';
 import { createFileSource } from '../../src/sources/file.ts';
@@ -394,6 +394,19 @@ describe('cratesync adopt', () => {
       }),
     ).toBeUndefined();
     none.close();
+  });
+
+  it('with adopt: auto, plan previews the adoption and a plain reconcile adopts before planning', async () => {
+    writeTree(root, libraryTree());
+    const { desired, downloader, clock, deps } = setup('symlink', { adopt: { mode: 'auto' } });
+    const preview = await planOnly(desired, deps);
+    expect(preview.adopt).toMatchObject({ files: MATCHED.length, downloadsAvoided: MATCHED.length });
+    expect(downloader.calls).toEqual([]);
+    clock.t += 60_000;
+    const run = await reconcile(desired, deps, { retryDelayMs: 0 });
+    expect(run.status).toBe('completed');
+    expect(downloader.calls).toEqual(['90000009']);
+    expect((await planOnly(desired, deps)).adopt).toBeUndefined();
   });
 
   it('replaces a real file cratesync downloaded with a better copy found later, and nothing is lost', async () => {

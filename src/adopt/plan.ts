@@ -195,16 +195,25 @@ export function planAdoption(input: AdoptInput): AdoptPlan {
         size: dup.size,
       });
     }
-    // The user's own symlinks to any of these files would dangle once they move: they become the
-    // track's links where the layout wants one (symlink mode), else they go to the trash.
-    for (const p of candidates.flatMap((f) => linksTo.get(f.path) ?? [])) {
-      if (state.owned.has(p) || files.has(p)) continue;
-      files.add(p);
-      if (mode === 'symlink' && wantedLinks.includes(p) && !claimed.has(p)) {
-        claimed.add(p);
-        keep.push({ from: p, to: p, kind: 'symlink' });
-      } else {
-        trash.push({ from: p, to: trashPath(p), bytes: 0, owned: false, type: 'symlink' });
+    // The user's own symlinks to these files: where the layout wants a link (symlink mode) they become the
+    // track's links. Elsewhere, one whose file moves or goes would dangle and goes to the trash; one whose
+    // file stays where it is keeps working and is left alone.
+    const leaving = new Set<string>([
+      ...trash.map((s) => s.from),
+      ...keep.filter((k) => k.from !== k.to).map((k) => k.from),
+      ...(dest !== best.path ? [best.path] : []),
+    ]);
+    for (const f of candidates) {
+      for (const p of linksTo.get(f.path) ?? []) {
+        if (state.owned.has(p) || files.has(p)) continue;
+        if (mode === 'symlink' && wantedLinks.includes(p) && !claimed.has(p)) {
+          files.add(p);
+          claimed.add(p);
+          keep.push({ from: p, to: p, kind: 'symlink' });
+        } else if (leaving.has(f.path)) {
+          files.add(p);
+          trash.push({ from: p, to: trashPath(p), bytes: 0, owned: false, type: 'symlink' });
+        }
       }
     }
     // A stale link of this very track where its real file belongs is ours and holds no content.

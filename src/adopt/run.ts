@@ -235,7 +235,7 @@ export async function autoAdopt(
     signal: opts.signal,
     dryRun: opts.dryRun,
   });
-  if ((!opts.dryRun && report.placed.length > 0) || report.trash.length > 0)
+  if (!opts.dryRun && (report.placed.length > 0 || report.trash.length > 0))
     deps.log.info(
       `adopt: ${report.placed.length} existing file(s) became tracks' real files, ${report.trash.length} duplicate(s) went to the trash`,
     );

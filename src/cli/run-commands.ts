@@ -46,7 +46,9 @@ export async function runPlan(
     if (flags.from !== undefined) process.stdout.write(`Plan for ${desired.file}:\n`);
     printPlan(pass, { limit: Number(flags.limit ?? 50) });
   }
-  return flags.detailedExitcode && (pass.actions.length > 0 || pass.adopt !== undefined) ? 2 : 0;
+  // Ambiguous files alone are no change: they stay until the user pins them.
+  const adopting = pass.adopt !== undefined && (pass.adopt.files > 0 || pass.adopt.trashed > 0);
+  return flags.detailedExitcode && (pass.actions.length > 0 || adopting) ? 2 : 0;
 }
 
 export async function runReconcile(

@@ -204,7 +204,26 @@ async function runPasses(
   );
   // `adopt: auto|manual`: files already under the root become tracks' real files before anything is planned,
   // so nothing they hold is downloaded again (src/adopt/).
-  await autoAdopt(desired, catalog, store, adoptDeps(deps), { signal });
+  if (desired.adopt) {
+    // Adoption moves files: from here on a trigger waits for this run instead of cancelling it.
+    opts.onPhase?.('apply');
+    try {
+      const adopted = await autoAdopt(desired, catalog, store, adoptDeps(deps), { signal });
+      if (adopted && (adopted.placed.length > 0 || adopted.trash.length > 0)) store.save();
+    } catch (err) {
+      // What was adopted before the failure is recorded and kept; the run ends here.
+      store.finishEvent(eventId, {
+        status: 'failed',
+        finishedAt: new Date(deps.now()).toISOString(),
+        error: signal.aborted
+          ? 'cancelled while adopting existing files'
+          : `adopting existing files: ${(err as Error).message}`,
+      });
+      store.save();
+      journal.clear();
+      throw err;
+    }
+  }
   opts.onPhase?.('plan');
   let pass = observeAndPlan(desired, catalog, passOpts);
   if (signal.aborted) {

@@ -483,6 +483,20 @@ describe('links that already exist', () => {
     expect((await reconcile(desired, deps, { retryDelayMs: 0, full: true })).firstPass.actions).toEqual([]);
   });
 
+  it("leaves alone the user's symlink to a file that stays where it is", async () => {
+    fs.writeFileSync(path.join(dir, 'catalog.json'), JSON.stringify(twoPlaylists));
+    writeTree(root, { 'Playlists/Deep House/Ava Stone - Lumen.mp3': lumen });
+    fs.mkdirSync(path.join(root, 'Favourites'), { recursive: true });
+    fs.symlinkSync('../Playlists/Deep House/Ava Stone - Lumen.mp3', path.join(root, 'Favourites/lumen.mp3'));
+    const { desired, deps } = setup();
+    const report = await runAdoption(desired, deps);
+    expect(report.placed.map((p) => [p.from, p.to])).toEqual([
+      ['Playlists/Deep House/Ava Stone - Lumen.mp3', 'Playlists/Deep House/Ava Stone - Lumen.mp3'],
+    ]);
+    expect(report.trash).toEqual([]);
+    expect(fs.readFileSync(path.join(root, 'Favourites/lumen.mp3')).equals(lumen)).toBe(true);
+  });
+
   it('leaves the real file in the playlist folder it is in when that playlist holds the track', async () => {
     fs.writeFileSync(path.join(dir, 'catalog.json'), JSON.stringify(twoPlaylists));
     writeTree(root, { 'Downloads/lumen.mp3': lumen, 'Playlists/Warmup/01. Ava Stone - Lumen.mp3': lumen });

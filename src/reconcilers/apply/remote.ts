@@ -55,18 +55,19 @@ export async function executeRemote(a: RemoteAction, ctx: ApplyContext): Promise
 
   const playlist = ctx.catalog.playlists.find((p) => p.id === a.playlistId);
   if (!ctx.store.isRemoteRecorded(a.playlistId)) return skip('not a playlist cratesync created');
-  if (playlist && !isManaged(playlist.description)) return skip('the playlist lost its cratesync marker');
+  // Not seen this run (gone, or not listed): nothing is written to a playlist whose marker we cannot see.
+  if (!playlist)
+    return a.type === 'remote.delete' ? { status: 'noop' } : skip('the playlist is gone from TIDAL');
+  if (!isManaged(playlist.description)) return skip('the playlist lost its cratesync marker');
   const key = (content: unknown, step = 0) =>
     idempotencyKey({ generation: ctx.pushGeneration, target: a.playlistId, step, content });
 
   switch (a.type) {
     case 'remote.rename':
-      if (!playlist) return skip('the playlist is gone from TIDAL');
       await target.rename(a.playlistId, a.name, key({ name: a.name }), signal);
       playlist.name = a.name;
       return { status: 'applied' };
     case 'remote.edit': {
-      if (!playlist) return skip('the playlist is gone from TIDAL');
       const result = await target.edit(a.playlistId, a.edit, key(a.edit, a.step), signal);
       writeThrough(playlist, a.edit, result.added);
       if (result.skipped.length > 0) {

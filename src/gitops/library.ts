@@ -20,8 +20,9 @@ export function loadGitHubLibrary(
   // A file name inside --root, so that relative paths land there; it is never read.
   const placed = path.join(base, path.posix.basename(spec.path));
   const label = fileAtCommit(spec, sha);
+  let desired: DesiredState;
   try {
-    return { ...loadDesiredStateFromText(text, placed), file: label };
+    desired = { ...loadDesiredStateFromText(text, placed), file: label };
   } catch (err) {
     if (!(err instanceof ConfigError)) throw err;
     const shown = new Set([placed, path.relative(process.cwd(), placed)]);
@@ -30,6 +31,31 @@ export function loadGitHubLibrary(
     for (const f of shown) if (f !== '') message = message.replaceAll(f, label);
     throw new ConfigError(message, issues);
   }
+  const refused = untrusted(desired, base);
+  if (refused.length > 0) throw new ConfigError(refused.map((r) => `${label}: ${r}`).join('\n'), []);
+  return desired;
+}
+
+/**
+ * What a library.yaml from GitHub may not say, because anyone who can open a pull request could then use
+ * this machine: send the TIDAL tokens to another server, or have the library (and the plan comment) reach
+ * folders outside --root. Those settings stay local (environment variables, the bootstrap file, flags).
+ */
+function untrusted(desired: DesiredState, base: string): string[] {
+  const out: string[] = [];
+  const outside = (p: string) => {
+    const rel = path.relative(base, p);
+    return rel.startsWith('..') || path.isAbsolute(rel);
+  };
+  if (outside(desired.root)) out.push(`root must stay inside --root ${base} (it resolves to ${desired.root})`);
+  const s = desired.source;
+  if (s.provider === 'file' && outside(s.file.path))
+    out.push(`source.file.path must stay inside --root ${base} (it resolves to ${s.file.path})`);
+  if (s.provider === 'tidal' && (s.tidal.apiUrl !== undefined || s.tidal.authUrl !== undefined))
+    out.push(
+      'source.tidal.apiUrl and authUrl cannot come from GitHub (they decide where your TIDAL tokens go); set CRATESYNC_TIDAL_API_URL / CRATESYNC_TIDAL_AUTH_URL on this machine instead',
+    );
+  return out;
 }
 
 export function gitHubRevision(spec: GitHubFileSpec, sha: string): ConfigRevision {

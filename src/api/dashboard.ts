@@ -1,12 +1,12 @@
 // The dashboard: one self-contained page (inline CSS and vanilla JS, nothing fetched from elsewhere, no build
 // step) that the watcher serves at `/`. It reads /api/status, follows /api/events for live progress and
-// POSTs with the token embedded here. The only value interpolated into the HTML is that token, escaped;
-// everything from the API (playlist names are the user's) reaches the page through textContent or
+// POSTs with the API token. The page never carries the token itself (anyone who can reach the port could
+// read it): it comes in the link `cratesync watch` prints (`#token=…`, a fragment never sent to a server),
+// is kept in sessionStorage and dropped from the address bar. The only value interpolated into the HTML is
+// the CSP nonce, escaped; everything from the API (playlist names are the user's) reaches the page through textContent or
 // attribute setters, never as markup. Elements carry data-testid attributes for browser tests.
 
 export interface DashboardOptions {
-  /** The API token for the page's POSTs. */
-  token: string;
   /** The CSP nonce that lets this page's own script and style run. */
   nonce: string;
 }
@@ -19,7 +19,6 @@ export function dashboardHtml(opts: DashboardOptions): string {
 <meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1">
 <meta name="referrer" content="no-referrer">
-<meta name="cratesync-api-token" content="${escapeAttr(opts.token)}">
 <title>cratesync</title>
 <link rel="icon" href="data:,">
 <style nonce="${nonce}">${STYLE}</style>
@@ -125,7 +124,16 @@ footer { margin-top: 2rem; font-size: .85rem; }
 const SCRIPT = `
 (() => {
   'use strict';
-  const token = document.querySelector('meta[name="cratesync-api-token"]').getAttribute('content');
+  const TOKEN_KEY = 'cratesync-api-token';
+  let token = '';
+  const given = /(?:^#|&)token=([^&]+)/.exec(location.hash);
+  if (given) {
+    token = decodeURIComponent(given[1]);
+    try { sessionStorage.setItem(TOKEN_KEY, token); } catch (e) { /* private mode: kept for this page only */ }
+    history.replaceState(null, '', location.pathname + location.search);
+  } else {
+    try { token = sessionStorage.getItem(TOKEN_KEY) || ''; } catch (e) { token = ''; }
+  }
   const $ = (id) => document.querySelector('[data-testid="' + id + '"]');
   let status = null;
   let live = null;
@@ -291,14 +299,19 @@ const SCRIPT = `
   }
 
   async function post(path, body) {
+    if (!token)
+      throw new Error('no API token: open the dashboard link that cratesync watch printed, or add #token=… (from .cratesync/api-token) to this address');
     const res = await fetch(path, {
       method: 'POST',
       headers: { Authorization: 'Bearer ' + token, 'Content-Type': 'application/json' },
       body: JSON.stringify(body || {}),
     });
     const data = await res.json().catch(() => ({}));
-    if (res.status === 403 && data.error === 'wrong API token')
-      throw new Error('the watcher has restarted with a new token: reload this page');
+    if (res.status === 403 && data.error === 'wrong API token') {
+      try { sessionStorage.removeItem(TOKEN_KEY); } catch (e) { /* nothing kept */ }
+      token = '';
+      throw new Error('the watcher has restarted with a new token: open the link it printed');
+    }
     if (!res.ok) throw new Error(data.error || res.status + ' ' + res.statusText);
     return data;
   }

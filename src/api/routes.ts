@@ -87,7 +87,7 @@ export function createApiHandler(opts: ApiHandlerOptions): (req: HttpRequest) =>
         'X-Content-Type-Options': 'nosniff',
         'Referrer-Policy': 'no-referrer',
       },
-      body: dashboardHtml({ token: opts.token, nonce }),
+      body: dashboardHtml({ nonce }),
     };
   };
 

@@ -6,6 +6,7 @@
 
 import path from 'node:path';
 import type { ConfigSourceStatus } from '../api/port.ts';
+import { readApiToken } from '../api/token.ts';
 import { createLogger, type FileLogger, logDir } from '../controller/logger.ts';
 import type { TraceRecord } from '../controller/watch-loop.ts';
 import { startWatcher, type WatcherOptions } from '../controller/watcher.ts';
@@ -178,8 +179,10 @@ export async function runWatch(flags: WatchFlags): Promise<number> {
   process.stdout.write(
     [
       `${bold('cratesync watch')}: following ${github ? shownSource(watcher.config()) : rel(watcher.file)} → ${rel(watcher.root)} (pid ${process.pid})`,
-      `  dashboard  ${watcher.url}`,
-      `  API token  ${rel(path.join(watcher.root, '.cratesync', 'api-token'))}`,
+      // The link carries the API token (in the fragment, never sent over the wire) only on a terminal: a
+      // service's stdout usually ends up in a log.
+      `  dashboard  ${watcher.url}${process.stdout.isTTY ? `#token=${readApiToken(nodeFsPort, path.join(watcher.root, '.cratesync')) ?? ''}` : ''}`,
+      `  API token  ${rel(path.join(watcher.root, '.cratesync', 'api-token'))}${process.stdout.isTTY ? '' : ' (open the dashboard with #token=<it> to use its buttons)'}`,
       '  Ctrl-C (SIGINT) or SIGTERM stops it; `cratesync reconcile` asks it to run now.',
       '',
     ].join('\n'),

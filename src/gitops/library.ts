@@ -47,7 +47,8 @@ function untrusted(desired: DesiredState, base: string): string[] {
     const rel = path.relative(base, p);
     return rel.startsWith('..') || path.isAbsolute(rel);
   };
-  if (outside(desired.root)) out.push(`root must stay inside --root ${base} (it resolves to ${desired.root})`);
+  if (outside(desired.root))
+    out.push(`root must stay inside --root ${base} (it resolves to ${desired.root})`);
   const s = desired.source;
   if (s.provider === 'file' && outside(s.file.path))
     out.push(`source.file.path must stay inside --root ${base} (it resolves to ${s.file.path})`);

@@ -160,13 +160,15 @@ function fakeWatcher(): FakeWatcher {
 const chromium = sharedChromium();
 let watcher: FakeWatcher;
 let server: ApiServer;
+let token: string;
 let tab: TestPage | undefined;
 
 beforeEach(async () => {
   watcher = fakeWatcher();
+  token = randomBytes(16).toString('hex');
   server = await startApiServer({
     api: watcher,
-    token: randomBytes(16).toString('hex'),
+    token,
     port: 0,
     host: '127.0.0.1',
     // Short heartbeats keep the event stream visibly alive even on a slow machine.
@@ -186,7 +188,8 @@ afterAll(async () => {
 
 async function openDashboard(): Promise<TestPage> {
   const browser = await chromium.get();
-  tab = await openPage(browser, server.url);
+  // As `cratesync watch` prints it: the token in the fragment.
+  tab = await openPage(browser, `${server.url}#token=${token}`);
   await waitForDashboard(tab.page);
   return tab;
 }

@@ -144,7 +144,9 @@ describe('dashboard of a real `cratesync watch` in headless Chromium', () => {
         what: `the dashboard address ${info.url} on stdout`,
       });
 
-      tab = await openPage(browser, info.url);
+      // The watcher prints the link with the token only on a terminal; here stdout is a pipe.
+      const token = fs.readFileSync(path.join(stateDir, 'api-token'), 'utf8').trim();
+      tab = await openPage(browser, `${info.url}#token=${token}`);
       const { page, problems } = tab;
       await waitForDashboard(page);
 

@@ -151,6 +151,7 @@ export function planAdoption(input: AdoptInput): AdoptPlan {
     ...walked.others,
   ]);
   const linksTo = symlinkIndex(walked, desired.root);
+  const pruneOff = desired.prune.mode === 'off';
   const trashPath = (p: string): string => `${input.trash}/${p}`;
 
   const planned = new Map<string, PlannedTrack>();
@@ -186,6 +187,8 @@ export function planAdoption(input: AdoptInput): AdoptPlan {
           continue;
         }
       }
+      // prune.mode off: nothing of the user's leaves its place; the copy stays where it is, foreign.
+      if (pruneOff && !dup.owned) continue;
       trash.push({
         from: dup.path,
         to: trashPath(dup.path),
@@ -210,7 +213,7 @@ export function planAdoption(input: AdoptInput): AdoptPlan {
           files.add(p);
           claimed.add(p);
           keep.push({ from: p, to: p, kind: 'symlink' });
-        } else if (leaving.has(f.path)) {
+        } else if (leaving.has(f.path) && !pruneOff) {
           files.add(p);
           trash.push({ from: p, to: trashPath(p), bytes: 0, owned: false, type: 'symlink' });
         }

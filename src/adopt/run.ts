@@ -20,7 +20,7 @@ import type { Catalog, DesiredState, Logger, ProgressSink } from '../types.ts';
 import { type AppliedAdoption, applyAdoption } from './apply.ts';
 import { identicalGroups, propagateIdentical } from './dedupe.ts';
 import { buildIndex, matchFile } from './match.ts';
-import { compilePins, pinFor } from './pins.ts';
+import { compilePins, type Pin, pinFor } from './pins.ts';
 import { planAdoption } from './plan.ts';
 import { type AdoptReport, buildReport } from './report.ts';
 import { type FoundFile, ScanCache, walkAudio } from './scan.ts';
@@ -78,6 +78,7 @@ export async function adoptWithCatalog(
   const results = new Map<string, MatchResult>(scanned.map((f) => [f.path, matchFile(f, index, pins)]));
   const groups = await identicalGroups(scanned, (f) => cache.hash(f));
   propagateIdentical(results, groups);
+  ambiguousGlobPins(results, groups, pins);
 
   // The real files cratesync already has for the matched tracks compete on quality with what was found.
   const matchedTracks = new Set<string>();
@@ -240,4 +241,45 @@ export async function autoAdopt(
       `adopt: ${report.placed.length} existing file(s) became tracks' real files, ${report.trash.length} duplicate(s) went to the trash`,
     );
   return report;
+}
+
+/**
+ * A glob pin says "these files are that track" without looking at them: when it claims several files that
+ * are not copies of one another (five different intros under one `*Intro*`), it cannot be right about all of
+ * them, so none is adopted on its word; they are listed as ambiguous for an exact pin each.
+ */
+function ambiguousGlobPins(
+  results: Map<string, MatchResult>,
+  groups: readonly { path: string }[][],
+  pins: readonly Pin[],
+): void {
+  const copyOf = new Map<string, number>();
+  groups.forEach((g, i) => {
+    for (const f of g) copyOf.set(f.path, i);
+  });
+  const byPin = new Map<Pin, string[]>();
+  for (const [p, r] of results) {
+    if (r.kind !== 'matched' || r.evidence !== 'pin') continue;
+    const pin = pinFor(pins, p);
+    if (!pin || pin.exact) continue;
+    byPin.set(pin, [...(byPin.get(pin) ?? []), p]);
+  }
+  for (const [pin, paths] of byPin) {
+    const distinct = new Set(paths.map((p) => copyOf.get(p) ?? p));
+    if (distinct.size < 2) continue;
+    for (const p of paths) {
+      results.set(p, {
+        kind: 'ambiguous',
+        evidence: 'pin',
+        candidates: [
+          {
+            trackId: pin.trackId,
+            evidence: 'pin',
+            score: 0.5,
+            why: `"${pin.pattern}" also names ${distinct.size - 1} other different file(s): pin this one by its exact path`,
+          },
+        ],
+      });
+    }
+  }
 }

@@ -7,6 +7,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { adoptWithCatalog, autoAdopt, runAdoption } from '../../src/adopt/run.ts';
+import { walkAudio } from '../../src/adopt/scan.ts';
 import { planOnly, reconcile } from '../../src/controller/reconcile.ts';
 import { fileTagReader, type TagReader } from '../../src/io/audio-tags.ts';
 import { nodeFsPort } from '../../src/io/fs.ts';
@@ -362,6 +363,51 @@ describe('cratesync adopt', () => {
     clock.t += 60_000;
     await reconcile(pinned, deps, { retryDelayMs: 0 });
     expect(downloader.calls).toEqual(['1']);
+  });
+
+  it('with prune.mode off, duplicate copies stay where they are instead of going to the trash', async () => {
+    writeTree(root, libraryTree());
+    const { desired, downloader, clock, deps } = setup('symlink', {
+      prune: { mode: 'off', maxDeletions: 200 },
+    });
+    const before = new Set(walkAudio(nodeFsPort, root).files.map((f) => f.path));
+    const report = await runAdoption(desired, deps);
+    expect(report.placed.length).toBeGreaterThan(0);
+    expect(report.trash).toEqual([]);
+    const after = new Set(walkAudio(nodeFsPort, root).files.map((f) => f.path));
+    // Every file is still somewhere: adopted ones moved to their place, the rest untouched.
+    const moved = new Set(report.placed.map((p) => p.from));
+    for (const f of before) expect(after.has(f) || moved.has(f), f).toBe(true);
+    clock.t += 60_000;
+    await reconcile(desired, deps, { retryDelayMs: 0 });
+    expect(downloader.calls).toEqual(['90000009']);
+  });
+
+  it('a glob pin that names several different files adopts none of them; one file, it adopts', async () => {
+    fs.writeFileSync(
+      path.join(dir, 'catalog.json'),
+      JSON.stringify({
+        playlists: [{ id: 'p1', name: 'Mix', items: ['1'] }],
+        tracks: { '1': { title: 'Intro', artists: ['Lio'], durationSeconds: 6 } },
+      }),
+    );
+    writeTree(root, {
+      'Sets/2019/a Intro.mp3': mp3(6, { title: 'x' }),
+      'Sets/2019/b Intro.mp3': mp3(9, { title: 'y' }),
+    });
+    const { desired, deps } = setup('symlink', {
+      adopt: { mode: 'manual', pins: { 'Sets/**/*Intro*.mp3': '1' } },
+    });
+    const report = await runAdoption(desired, deps, { dryRun: true });
+    expect(report.placed).toEqual([]);
+    expect(report.ambiguous.map((a) => a.path).sort()).toEqual([
+      'Sets/2019/a Intro.mp3',
+      'Sets/2019/b Intro.mp3',
+    ]);
+
+    fs.rmSync(path.join(root, 'Sets/2019/b Intro.mp3'));
+    const one = await runAdoption(desired, deps, { dryRun: true });
+    expect(one.placed.map((p) => p.from)).toEqual(['Sets/2019/a Intro.mp3']);
   });
 
   it('adopt: auto adopts what a reconcile would otherwise download; manual adopts only pins', async () => {

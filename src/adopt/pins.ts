@@ -2,6 +2,8 @@
 // and beats every other evidence. An exact path beats a glob; among globs the first listed wins.
 // Globs: `**` (any number of folders), `*` and `?` (never across a '/'); everything else is literal.
 
+import { globSource as pathGlobSource } from '../downloaders/output-glob.ts';
+
 export interface Pin {
   pattern: string;
   trackId: string;
@@ -14,7 +16,7 @@ export function compilePins(pins: Readonly<Record<string, string>> | undefined):
   for (const [pattern, trackId] of Object.entries(pins ?? {})) {
     const clean = pattern.normalize('NFC').replace(/^\.\//, '').replace(/\\/g, '/');
     const exact = !/[*?]/.test(clean);
-    out.push({ pattern, trackId, exact, re: new RegExp(`^${globSource(clean)}$`, 'u') });
+    out.push({ pattern, trackId, exact, re: new RegExp(`^${pathGlobSource(clean)}$`, 'u') });
   }
   // Exact paths first (stable: the order of library.yaml otherwise).
   return [...out.filter((p) => p.exact), ...out.filter((p) => !p.exact)];
@@ -23,29 +25,4 @@ export function compilePins(pins: Readonly<Record<string, string>> | undefined):
 export function pinFor(pins: readonly Pin[], path: string): Pin | undefined {
   const nfc = path.normalize('NFC');
   return pins.find((p) => p.re.test(path) || p.re.test(nfc));
-}
-
-function globSource(glob: string): string {
-  let out = '';
-  for (let i = 0; i < glob.length; i++) {
-    const c = glob[i]!;
-    const before = i === 0 ? '/' : glob[i - 1];
-    if (c === '*' && glob[i + 1] === '*' && before === '/') {
-      const after = glob[i + 2];
-      if (after === '/') {
-        out += '(?:[^/]*/)*';
-        i += 2;
-        continue;
-      }
-      if (after === undefined) {
-        out += '.*';
-        i += 1;
-        continue;
-      }
-    }
-    if (c === '*') out += '[^/]*';
-    else if (c === '?') out += '[^/]';
-    else out += c.replace(/[\\^$.*+?()[\]{}|]/g, '\\$&');
-  }
-  return out;
 }

@@ -27,7 +27,8 @@ export function compileOutputGlob(output: string, vars: OutputVars): RegExp {
   return new RegExp(`^${source}$`);
 }
 
-function globSource(glob: string, prevChar: string): string {
+/** A glob as regex source: `*` and `?` stay within a path segment, `**` spans segments (also used by adopt pins). */
+export function globSource(glob: string, prevChar = '/'): string {
   let out = '';
   for (let i = 0; i < glob.length; i++) {
     const c = glob[i]!;
@@ -53,5 +54,6 @@ function globSource(glob: string, prevChar: string): string {
 }
 
 function escapeRegExp(text: string): string {
-  return text.replace(/[\\^$.*+?()[\]{}|/-]/g, '\\$&');
+  // Only what is special in a RegExp source: the result also serves `u`-flag patterns, where `\-` is an error.
+  return text.replace(/[\\^$.*+?()[\]{}|]/g, '\\$&');
 }

@@ -288,6 +288,11 @@ function wrapStore(file: DbFile) {
       );
     },
 
+    /** Where the track's real file is now, as recorded (moves settled so far included). */
+    trackFilePath(trackId: string): string | undefined {
+      return str(rows(db, 'SELECT file_path FROM tracks WHERE source_id = ?', [trackId])[0]?.[0]);
+    },
+
     isRemoteRecorded(playlistId: string): boolean {
       return rows(db, 'SELECT 1 FROM remote_playlists WHERE remote_id = ?', [playlistId]).length > 0;
     },

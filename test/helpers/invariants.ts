@@ -73,30 +73,36 @@ export function checkLibrary(
   const claimed = new Set<string>();
   for (const p of mirrored) {
     const want = new Set(p.items.filter((i) => catalog.tracks.has(i) && !unavailable.has(i)));
-    // Find this playlist's folder: the one whose track set matches and that no other playlist took.
-    const match = [...folderTracks].find(
+    // Find this playlist's folder: one whose track set matches and that no other playlist took. Two
+    // playlists can share a track set and a name up to case ("deep house", "Deep House (3)"): then the one
+    // whose .m3u8 lists this playlist's order is it.
+    const fits = [...folderTracks].filter(
       ([f, t]) => !claimed.has(f) && sameSet(new Set(t.keys()), want) && nameFits(f, p.name),
     );
-    if (!match) {
+    if (fits.length === 0) {
       problems.push(`no folder holds exactly the tracks of playlist "${p.name}" (${[...want].join(',')})`);
       continue;
     }
-    claimed.add(match[0]);
-    if (desired.layout.playlistFiles === 'm3u8') {
-      const m3u = `${base}/${match[0]}.m3u8`;
-      if (!fs.existsSync(m3u)) {
-        problems.push(`missing ${m3u}`);
-        continue;
-      }
-      const lines = String(fs.readFileSync(m3u, 'utf8'))
+    const expected = p.items.filter((i) => want.has(i));
+    const listed = (folder: string): string[] | undefined => {
+      const m3u = `${base}/${folder}.m3u8`;
+      if (!fs.existsSync(m3u)) return undefined;
+      return String(fs.readFileSync(m3u, 'utf8'))
         .split('\n')
-        .filter((l) => l !== '' && !l.startsWith('#'));
-      const expected = p.items.filter((i) => want.has(i));
-      const got = lines.map((l) => {
-        const abs = nodePath.resolve(base, l);
-        return fs.existsSync(abs) ? trackOf(fs, abs) : `missing:${l}`;
-      });
-      if (got.join(',') !== expected.join(','))
+        .filter((l) => l !== '' && !l.startsWith('#'))
+        .map((l) => {
+          const abs = nodePath.resolve(base, l);
+          return fs.existsSync(abs) ? (trackOf(fs, abs) ?? `unknown:${l}`) : `missing:${l}`;
+        });
+    };
+    const m3u8 = desired.layout.playlistFiles === 'm3u8';
+    const match = (m3u8 && fits.find(([f]) => listed(f)?.join(',') === expected.join(','))) || fits[0]!;
+    claimed.add(match[0]);
+    if (m3u8) {
+      const m3u = `${base}/${match[0]}.m3u8`;
+      const got = listed(match[0]);
+      if (got === undefined) problems.push(`missing ${m3u}`);
+      else if (got.join(',') !== expected.join(','))
         problems.push(`${m3u} lists ${got.join(',')} instead of ${expected.join(',')}`);
     }
   }

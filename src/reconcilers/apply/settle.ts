@@ -98,7 +98,7 @@ export function settle(
     }
     case 'link':
     case 'relink': {
-      if (!ran && !linkHolds(a, ctx as ApplyContext)) return;
+      if (!ran && !linkHolds(a, ctx as ApplyContext) && !holdsCurrentFile(a, ctx)) return;
       const size =
         a.mode === 'symlink' ? undefined : ran ? detail.size : statEntry(fs, absPath(ctx, a.path))?.size;
       store.putOwned({ path: a.path, kind: a.mode, trackId: a.trackId, size });
@@ -152,6 +152,21 @@ export function settle(
       return;
     }
   }
+}
+
+/**
+ * After a crash: a copy or hard link the journal says we made, whose real file has since moved on (a
+ * promotion or a renamed folder in the same pass), is still ours when it matches the track's file where it
+ * is now. Without this it would be left as a foreign file that blocks its own link for ever.
+ */
+function holdsCurrentFile(a: Extract<Action, { type: 'link' | 'relink' }>, ctx: SettleContext): boolean {
+  if (a.mode === 'symlink') return false;
+  const now = ctx.store.trackFilePath(a.trackId);
+  if (now === undefined || now === a.target) return false;
+  const real = statEntry(ctx.fs, absPath(ctx, now));
+  const here = statEntry(ctx.fs, absPath(ctx, a.path));
+  if (real?.type !== 'file' || here?.type !== 'file') return false;
+  return a.mode === 'hardlink' ? here.ino === real.ino : here.size === real.size;
 }
 
 /** After a crash the produced extension is unknown: find `{staged}.*` in staging. */

@@ -1,12 +1,9 @@
 // Read-only reports over the state DB for `status`, `dedupe-report` and `inspect`. They never contact the
 // source, so they answer instantly and offline.
 
-import type { SqlValue } from 'sql.js';
 import type { Store } from './store.ts';
-
-const n = (v: SqlValue | undefined): number => Number(v ?? 0);
-const s = (v: SqlValue | undefined): string | undefined =>
-  v === null || v === undefined ? undefined : String(v);
+import { n, s } from './values.ts';
+import { syncEventRows } from './watch-queries.ts';
 
 export interface LastRun {
   id: number;
@@ -72,35 +69,27 @@ export function statusReport(store: Store): StatusReport {
 }
 
 export function recentRuns(store: Store, limit: number): LastRun[] {
-  return store
-    .query(
-      `SELECT id, started_at, finished_at, status, trigger, actions_applied, actions_failed, downloads, links_created,
-              files_moved, files_removed, bytes_downloaded, api_requests, error, cache_hits, throttled,
-              config_source, config_commit, config_dirty
-       FROM sync_events ORDER BY id DESC LIMIT ?`,
-      [limit],
-    )
-    .map((r) => ({
-      id: n(r[0]),
-      startedAt: String(r[1]),
-      finishedAt: s(r[2]),
-      status: String(r[3]),
-      trigger: String(r[4]),
-      actionsApplied: n(r[5]),
-      actionsFailed: n(r[6]),
-      downloads: n(r[7]),
-      linksCreated: n(r[8]),
-      filesMoved: n(r[9]),
-      filesRemoved: n(r[10]),
-      bytesDownloaded: n(r[11]),
-      apiRequests: n(r[12]),
-      error: s(r[13]),
-      cacheHits: n(r[14]),
-      throttled: n(r[15]),
-      ...(r[16] === null ? {} : { configSource: String(r[16]) }),
-      ...(r[17] === null ? {} : { configCommit: String(r[17]) }),
-      ...(r[18] === null ? {} : { configDirty: n(r[18]) === 1 }),
-    }));
+  return syncEventRows(store, limit).map((r) => ({
+    id: r.id,
+    startedAt: r.startedAt,
+    finishedAt: r.finishedAt,
+    status: r.status,
+    trigger: r.trigger,
+    actionsApplied: r.actionsApplied,
+    actionsFailed: r.actionsFailed,
+    downloads: r.downloads,
+    linksCreated: r.linksCreated,
+    filesMoved: r.filesMoved,
+    filesRemoved: r.filesRemoved,
+    bytesDownloaded: r.bytesDownloaded,
+    apiRequests: r.apiRequests,
+    error: r.error,
+    cacheHits: r.cacheHits,
+    throttled: r.throttled,
+    ...(r.configSource === undefined ? {} : { configSource: r.configSource }),
+    ...(r.configCommit === undefined ? {} : { configCommit: r.configCommit }),
+    ...(r.configDirty === undefined ? {} : { configDirty: r.configDirty }),
+  }));
 }
 
 function dedupeTotals(store: Store): StatusReport['dedupe'] {

@@ -4,10 +4,7 @@
 
 import type { SqlValue } from 'sql.js';
 import type { Store } from './store.ts';
-
-const n = (v: SqlValue | undefined): number => Number(v ?? 0);
-const s = (v: SqlValue | undefined): string | undefined =>
-  v === null || v === undefined ? undefined : String(v);
+import { n, s } from './values.ts';
 
 function parsed(v: SqlValue | undefined): unknown {
   if (v === null || v === undefined) return undefined;

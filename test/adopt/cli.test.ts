@@ -1,31 +1,22 @@
 // `cratesync adopt` as a user runs it: real child processes of bin/cratesync.js on a copy of examples/file
 // with a folder of earlier downloads (synth files, i.e. tagged with their track ids).
 
-import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Track } from '../../src/types.ts';
+import { REPO, runCli } from '../helpers/cli.ts';
 import { makeTempDir, removeTempDir } from '../helpers/tmpdir.ts';
 import { mp3, synth, writeTree } from './audio-fixtures.ts';
 
-const repo = path.resolve(import.meta.dirname, '../..');
-const bin = path.join(repo, 'bin/cratesync.js');
 let dir: string;
 let lib: string;
 
-function cli(...args: string[]): { code: number; stdout: string; stderr: string } {
-  const r = spawnSync(process.execPath, [bin, ...args], {
-    encoding: 'utf8',
-    cwd: dir,
-    env: { ...process.env, NO_COLOR: '1' },
-  });
-  return { code: r.status ?? -1, stdout: r.stdout, stderr: r.stderr };
-}
+const cli = (...args: string[]) => runCli(dir, ...args);
 
 beforeAll(() => {
   dir = makeTempDir('cratesync-adopt-cli-');
-  fs.cpSync(path.join(repo, 'examples/file'), dir, { recursive: true });
+  fs.cpSync(path.join(REPO, 'examples/file'), dir, { recursive: true });
   fs.rmSync(path.join(dir, 'music'), { recursive: true, force: true });
   lib = path.join(dir, 'library.yaml');
   const catalog = JSON.parse(fs.readFileSync(path.join(dir, 'catalog.json'), 'utf8')) as {

@@ -1,31 +1,22 @@
 // The CLI as a user runs it: real child processes of bin/cratesync.js on a copy of examples/file.
 
-import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { REPO, runCli } from '../helpers/cli.ts';
 import { makeTempDir, removeTempDir } from '../helpers/tmpdir.ts';
 
-const repo = path.resolve(import.meta.dirname, '../..');
-const bin = path.join(repo, 'bin/cratesync.js');
 let dir: string;
 let lib: string;
 
-function cli(...args: string[]): { code: number; stdout: string; stderr: string } {
-  const r = spawnSync(process.execPath, [bin, ...args], {
-    encoding: 'utf8',
-    cwd: dir,
-    env: { ...process.env, NO_COLOR: '1' },
-  });
-  return { code: r.status ?? -1, stdout: r.stdout, stderr: r.stderr };
-}
+const cli = (...args: string[]) => runCli(dir, ...args);
 
 beforeAll(() => {
   dir = makeTempDir('cratesync-cli-');
-  fs.cpSync(path.join(repo, 'examples/file'), dir, { recursive: true });
+  fs.cpSync(path.join(REPO, 'examples/file'), dir, { recursive: true });
   fs.rmSync(path.join(dir, 'music'), { recursive: true, force: true });
-  // Point the schema comment at the repo so the copy stays a faithful example.
+  // Point the schema comment at the repository so the copy stays a faithful example.
   lib = path.join(dir, 'library.yaml');
 });
 afterAll(() => removeTempDir(dir));
@@ -33,7 +24,7 @@ afterAll(() => removeTempDir(dir));
 describe('cratesync CLI', () => {
   it('validates every example', () => {
     for (const example of ['demo', 'file', 'tidal']) {
-      const r = cli('validate', '-f', path.join(repo, 'examples', example, 'library.yaml'));
+      const r = cli('validate', '-f', path.join(REPO, 'examples', example, 'library.yaml'));
       expect(r.stderr).toBe('');
       expect(r.code).toBe(0);
       expect(r.stdout).toContain('valid');

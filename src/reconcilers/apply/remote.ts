@@ -11,6 +11,7 @@ import { TidalApiError } from '../../sources/tidal/http.ts';
 import type { Edit } from '../../sources/tidal/push/diff.ts';
 import { idempotencyKey } from '../../sources/tidal/push/keys.ts';
 import { isManaged } from '../../sources/tidal/push/marker.ts';
+import { applyEdits } from '../../sources/tidal/push/simulate.ts';
 import type { RemoteAction, RemoteEntry, SourcePlaylist } from '../../types.ts';
 import type { ApplyContext } from './context.ts';
 
@@ -91,34 +92,19 @@ export async function executeRemote(a: RemoteAction, ctx: ApplyContext): Promise
   }
 }
 
-/** The playlist after `edit`, as TIDAL documents it, with the itemIds an add answered. */
+/** The playlist after `edit` (simulate.ts: TIDAL's documented effect), with the itemIds an add answered. */
 function writeThrough(p: SourcePlaylist, edit: Edit, added: RemoteEntry[]): void {
-  let entries = (p.entries ?? []).map((e) => ({ ...e }));
-  const at = (itemId: string | undefined) =>
-    itemId === undefined ? entries.length : entries.findIndex((e) => e.itemId === itemId);
-  switch (edit.op) {
-    case 'delete': {
-      const gone = new Set(edit.items.map((e) => e.itemId));
-      entries = entries.filter((e) => e.itemId === undefined || !gone.has(e.itemId));
-      break;
-    }
-    case 'move': {
-      const moving = new Set(edit.items.map((e) => e.itemId));
-      const lifted = edit.items.flatMap((m) => entries.find((e) => e.itemId === m.itemId) ?? []);
-      entries = entries.filter((e) => e.itemId === undefined || !moving.has(e.itemId));
-      entries.splice(Math.max(0, at(edit.positionBefore)), 0, ...lifted);
-      break;
-    }
-    case 'add': {
-      const i = at(edit.positionBefore);
-      entries.splice(i < 0 ? entries.length : i, 0, ...added.map((e) => ({ ...e })));
-      // An answer that does not name every new entry leaves the playlist unknown: plan nothing more on it.
-      if (added.length < edit.trackIds.length) {
-        p.shortRead = 'TIDAL did not name every entry it added; it is read again next run';
-      }
-      break;
-    }
+  const before = new Map((p.entries ?? []).map((e) => [e.itemId, e]));
+  const current = (p.entries ?? []).map((e) => ({ itemId: e.itemId ?? '', trackId: e.trackId }));
+  try {
+    const next = applyEdits(current, [edit], (k) => added[k]?.itemId ?? `unanswered-${k}`);
+    p.entries = next.map((e) => before.get(e.itemId) ?? { itemId: e.itemId, trackId: e.trackId });
+    p.items = next.map((e) => e.trackId);
+  } catch {
+    p.shortRead = 'the playlist changed in a way cratesync cannot follow; it is read again next run';
   }
-  p.entries = entries;
-  p.items = entries.map((e) => e.trackId);
+  // An answer that does not name every new entry leaves the playlist unknown: plan nothing more on it.
+  if (edit.op === 'add' && added.length < edit.trackIds.length) {
+    p.shortRead = 'TIDAL did not name every entry it added; it is read again next run';
+  }
 }
